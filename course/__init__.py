@@ -1,0 +1,54 @@
+"""Personal Branding: a course app for Dutch mbo schools."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from . import config as default_config
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: config -> extensions -> content -> blueprints -> errors -> cli."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    app.config.from_mapping(default_config.defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_mapping(default_config.from_environment())
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        from .secret import instance_secret_key
+
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+
+    from .extensions import csrf, db, login_manager
+
+    db.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from . import auth, security
+
+    auth.init_app(app)
+    security.init_app(app)
+
+    from . import admin, classes, pages, student
+
+    for module in (pages, auth, student, classes, admin):
+        app.register_blueprint(module.bp)
+
+    from . import errors, templating
+
+    errors.init_app(app)
+    templating.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

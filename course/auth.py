@@ -1,0 +1,167 @@
+"""Logging in and out, student sign-up with a class code, and changing one's own password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired
+
+from . import accounts
+from .extensions import db, login_manager
+from .forms import confirm_password_field, display_name_field, new_password_field, username_field
+from .models import User
+
+bp = Blueprint("auth", __name__)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.user_loader(load_user)
+
+
+def load_user(user_id: str) -> User | None:
+    """Sessions store "id:version"; a bumped version (password change) ends older sessions."""
+    try:
+        raw_id, raw_version = user_id.split(":", 1)
+        uid, version = int(raw_id), int(raw_version)
+    except ValueError:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or user.session_version != version:
+        return None
+    return user
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        "Gebruikersnaam",
+        filters=[lambda v: (v or "").strip().lower()],
+        validators=[DataRequired("Vul je gebruikersnaam in.")],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Wachtwoord",
+        validators=[DataRequired("Vul je wachtwoord in.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class SignupForm(FlaskForm):
+    join_code = StringField(
+        "Klascode",
+        filters=[accounts.normalise_join_code],
+        validators=[DataRequired("Vul de klascode in die je van je docent kreeg.")],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+        description="Je docent geeft je deze code, bijvoorbeeld op het bord.",
+    )
+    display_name = display_name_field()
+    username = username_field()
+    password = new_password_field("Wachtwoord")
+    password_confirm = confirm_password_field()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Huidig wachtwoord",
+        validators=[DataRequired("Vul je huidige wachtwoord in.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = new_password_field()
+    password_confirm = confirm_password_field()
+
+
+def home_url_for(user: User) -> str:
+    if user.is_teacher:
+        return url_for("classes.index")
+    if user.is_admin:
+        return url_for("admin.users")
+    if user.is_student:
+        return url_for("student.dashboard")
+    return url_for("pages.staff_home")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: an open redirect after login would help phishing."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _start_session(user: User) -> None:
+    # A fresh session at login: nothing from before the login carries over.
+    session.clear()
+    login_user(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(home_url_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            _start_session(user)
+            return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
+        form.password.errors.append("Deze combinatie van gebruikersnaam en wachtwoord klopt niet.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    session.clear()
+    flash("Je bent uitgelogd.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(home_url_for(current_user))
+    form = SignupForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.join_code.data = accounts.normalise_join_code(request.args["code"])
+    if form.validate_on_submit():
+        try:
+            user = accounts.sign_up_student(
+                form.join_code.data, form.display_name.data, form.username.data, form.password.data
+            )
+        except accounts.AccountError as err:
+            getattr(form, err.field).errors.append(err.message)
+        else:
+            _start_session(user)
+            flash(f"Welkom, {user.display_name}! Je zit nu in je klas.", "success")
+            return redirect(url_for("student.dashboard"))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
+        except accounts.AccountError as err:
+            getattr(form, err.field).errors.append(err.message)
+        else:
+            # The version in this session is stale now; log in again under the new one.
+            _start_session(current_user._get_current_object())
+            flash("Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.", "success")
+            return redirect(home_url_for(current_user))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    return render_template("auth/account.html")

@@ -1,0 +1,215 @@
+"""Teachers manage their classes: join code, students, co-teachers, archive, password resets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+
+from . import accounts
+from .access import role_required
+from .extensions import db
+from .forms import normalise_username
+from .models import ClassTeacher, Enrolment, SchoolClass, User
+from .scopes import class_for_teacher_or_404, classes_taught_by, is_owner, student_in_class_or_404
+
+bp = Blueprint("classes", __name__, url_prefix="/teacher/classes")
+
+
+def current_school_year(today: date | None = None) -> str:
+    """Dutch school years start on 1 August."""
+    today = today or date.today()
+    start = today.year if today.month >= 8 else today.year - 1
+    return f"{start}-{start + 1}"
+
+
+class ClassForm(FlaskForm):
+    name = StringField(
+        "Naam van de klas",
+        filters=[lambda v: " ".join((v or "").split())],
+        validators=[DataRequired("Geef de klas een naam, bijvoorbeeld MV2A."), Length(max=80)],
+    )
+    school_year = StringField(
+        "Schooljaar",
+        filters=[lambda v: (v or "").strip()],
+        validators=[
+            DataRequired("Vul het schooljaar in."),
+            Regexp(r"^\d{4}-\d{4}$", message="Schrijf het schooljaar als 2026-2027."),
+        ],
+    )
+
+    def validate_school_year(self, field: StringField) -> None:
+        if field.errors:
+            return
+        start, end = (int(part) for part in field.data.split("-"))
+        if end != start + 1:
+            raise ValidationError("Het tweede jaar moet één hoger zijn dan het eerste, zoals 2026-2027.")
+
+
+class CoTeacherForm(FlaskForm):
+    username = StringField(
+        "Gebruikersnaam van de collega",
+        filters=[normalise_username],
+        validators=[DataRequired("Vul de gebruikersnaam van je collega in.")],
+        render_kw={"autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+@bp.get("/")
+@role_required("teacher", "admin")
+def index() -> str:
+    form = ClassForm(school_year=current_school_year())
+    return _render_index(form)
+
+
+def _render_index(form: ClassForm) -> str:
+    counts = (
+        select(Enrolment.class_id, func.count(Enrolment.id).label("students"))
+        .group_by(Enrolment.class_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        classes_taught_by(current_user)
+        .add_columns(func.coalesce(counts.c.students, 0))
+        .outerjoin(counts, counts.c.class_id == SchoolClass.id)
+        .order_by(SchoolClass.archived_at.is_not(None), SchoolClass.school_year.desc(), SchoolClass.name)
+    ).all()
+    return render_template("classes/index.html", rows=rows, form=form)
+
+
+@bp.post("/")
+@role_required("teacher", "admin")
+def create() -> str | Response:
+    form = ClassForm()
+    if not form.validate_on_submit():
+        return _render_index(form)
+    school_class = accounts.create_class(current_user, form.name.data, form.school_year.data)
+    flash(f"Klas {school_class.name} is aangemaakt. Geef je leerlingen de klascode.", "success")
+    return redirect(url_for("classes.detail", class_id=school_class.id))
+
+
+@bp.get("/<int:class_id>")
+@role_required("teacher", "admin")
+def detail(class_id: int) -> str:
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    return _render_detail(school_class, CoTeacherForm())
+
+
+def _render_detail(school_class: SchoolClass, co_form: CoTeacherForm, new_password: tuple[User, str] | None = None) -> str:
+    students = db.session.scalars(
+        select(User)
+        .join(Enrolment, Enrolment.student_id == User.id)
+        .where(Enrolment.class_id == school_class.id)
+        .order_by(func.lower(User.display_name))
+    ).all()
+    teachers = db.session.execute(
+        select(User, ClassTeacher.is_owner)
+        .join(ClassTeacher, ClassTeacher.teacher_id == User.id)
+        .where(ClassTeacher.class_id == school_class.id)
+        .order_by(ClassTeacher.is_owner.desc(), User.display_name)
+    ).all()
+    return render_template(
+        "classes/detail.html",
+        school_class=school_class,
+        students=students,
+        teachers=teachers,
+        co_form=co_form,
+        action=ActionForm(),
+        owner=is_owner(current_user, school_class),
+        new_password=new_password,
+    )
+
+
+@bp.post("/<int:class_id>/archive")
+@role_required("teacher", "admin")
+def archive(class_id: int) -> Response:
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    accounts.archive_class(school_class, archived=not school_class.is_archived)
+    if school_class.is_archived:
+        flash(f"Klas {school_class.name} is gearchiveerd. Leerlingen kunnen niet meer met de code aanmelden.", "success")
+    else:
+        flash(f"Klas {school_class.name} is weer actief.", "success")
+    return redirect(url_for("classes.detail", class_id=class_id))
+
+
+@bp.post("/<int:class_id>/join-code")
+@role_required("teacher", "admin")
+def new_code(class_id: int) -> Response:
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    accounts.renew_join_code(school_class)
+    flash("De klas heeft een nieuwe code. De oude code werkt niet meer.", "success")
+    return redirect(url_for("classes.detail", class_id=class_id))
+
+
+@bp.post("/<int:class_id>/co-teachers")
+@role_required("teacher", "admin")
+def add_co_teacher(class_id: int) -> str | Response:
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    form = CoTeacherForm()
+    if form.validate_on_submit():
+        try:
+            colleague = accounts.add_co_teacher(school_class, form.username.data)
+        except accounts.AccountError as err:
+            form.username.errors.append(err.message)
+        else:
+            flash(f"{colleague.display_name} is nu ook docent van deze klas.", "success")
+            return redirect(url_for("classes.detail", class_id=class_id))
+    return _render_detail(school_class, form)
+
+
+@bp.post("/<int:class_id>/co-teachers/<int:teacher_id>/remove")
+@role_required("teacher", "admin")
+def remove_co_teacher(class_id: int, teacher_id: int) -> Response:
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not is_owner(current_user, school_class):
+        abort(403)
+    link = db.session.scalar(
+        select(ClassTeacher).where(
+            ClassTeacher.class_id == class_id, ClassTeacher.teacher_id == teacher_id, ClassTeacher.is_owner.is_(False)
+        )
+    )
+    if link is None:
+        abort(404)
+    db.session.delete(link)
+    db.session.commit()
+    flash("De collega is geen docent van deze klas meer.", "success")
+    return redirect(url_for("classes.detail", class_id=class_id))
+
+
+@bp.post("/<int:class_id>/students/<int:student_id>/remove")
+@role_required("teacher", "admin")
+def remove_student(class_id: int, student_id: int) -> Response:
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    student = student_in_class_or_404(school_class, student_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    accounts.remove_from_class(school_class, student)
+    flash(f"{student.display_name} zit niet meer in {school_class.name}. Het account en het werk blijven bewaard.", "success")
+    return redirect(url_for("classes.detail", class_id=class_id))
+
+
+@bp.post("/<int:class_id>/students/<int:student_id>/reset-password")
+@role_required("teacher", "admin")
+def reset_password(class_id: int, student_id: int) -> str:
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    student = student_in_class_or_404(school_class, student_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    password = accounts.reset_password(student)
+    return _render_detail(school_class, CoTeacherForm(formdata=None), new_password=(student, password))

@@ -1,0 +1,40 @@
+"""Default configuration. Overridden by instance/config.py, then by environment, then by tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def defaults(instance_path: str) -> dict[str, object]:
+    """Settings every installation starts from; a school changes them in instance/config.py."""
+    return {
+        "SECRET_KEY": None,  # filled from instance/secret_key when not configured
+        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "course.sqlite"),
+        "LESSONS_DIR": str(PROJECT_ROOT / "lessons"),
+        "QUIZZES_DIR": str(PROJECT_ROOT / "quizzes"),
+        # A quiz page stays open through a long lesson: tie the CSRF token to the session only.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "SQLITE_BUSY_TIMEOUT_MS": 10_000,
+        "CHECK_CONTENT_ON_START": True,
+    }
+
+
+def from_environment() -> dict[str, object]:
+    """Settings that deployments pass as environment variables."""
+    settings: dict[str, object] = {}
+    for name in ("SECRET_KEY", "DATABASE_URL", "LESSONS_DIR", "QUIZZES_DIR", "REDIS_URL"):
+        value = os.environ.get(name)
+        if value:
+            settings[name] = value
+    if os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"):
+        settings["SESSION_COOKIE_SECURE"] = True
+    return settings

@@ -1,0 +1,86 @@
+"""Database engine and session per application, with SQLite tuned for a class writing at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, has_request_context, request
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _app_context_id() -> int:
+    from flask import globals as flask_globals
+
+    return id(flask_globals._cv_app.get(None))
+
+
+class _AppBoundSession(Session):
+    """A session that uses the engine of the Flask app that is current when it runs a query."""
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, **kwargs: Any) -> Engine:
+        return current_app.extensions["course.db"].engine
+
+
+class Database:
+    """Holds one engine per app and a session scoped to the app context."""
+
+    def __init__(self) -> None:
+        self.session = scoped_session(sessionmaker(class_=_AppBoundSession), scopefunc=_app_context_id)
+
+    def init_app(self, app: Flask) -> None:
+        url = str(app.config["DATABASE_URL"])
+        engine = make_engine(url, busy_timeout_ms=int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+        app.extensions["course.db"] = _AppDatabase(engine)
+
+        @app.teardown_appcontext
+        def _remove_session(exc: BaseException | None) -> None:
+            self.session.remove()
+
+    @property
+    def engine(self) -> Engine:
+        return current_app.extensions["course.db"].engine
+
+
+class _AppDatabase:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+
+def _is_write_transaction() -> bool:
+    """Requests that may change state write; so do commands run outside a request."""
+    if has_request_context():
+        return request.method in WRITE_METHODS
+    return True
+
+
+def make_engine(url: str, busy_timeout_ms: int = 10_000) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, connection_record: Any) -> None:
+        # Take transaction control from pysqlite so BEGIN IMMEDIATE below is honoured.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # A writer takes the write lock up front and waits on busy_timeout, instead of failing
+        # with "database is locked" when it upgrades a read lock halfway through.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_write_transaction() else "BEGIN")
+
+    return engine
+
+
+db = Database()

@@ -1,0 +1,68 @@
+"""Form pieces shared by several features."""
+
+from __future__ import annotations
+
+import re
+
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+
+from .passwords import MIN_LENGTH
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
+
+
+def normalise_username(value: str | None) -> str:
+    return (value or "").strip().lower()
+
+
+def username_field(label: str = "Gebruikersnaam") -> StringField:
+    return StringField(
+        label,
+        filters=[normalise_username],
+        validators=[
+            DataRequired("Vul een gebruikersnaam in."),
+            Regexp(
+                USERNAME_PATTERN,
+                message="Gebruik 3 tot 40 tekens: kleine letters, cijfers, punt, streepje of liggend streepje.",
+            ),
+        ],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+def display_name_field(label: str = "Naam zoals je klas en docent die zien") -> StringField:
+    return StringField(
+        label,
+        filters=[lambda v: " ".join((v or "").split())],
+        validators=[DataRequired("Vul een naam in."), Length(max=80, message="Gebruik hoogstens 80 tekens.")],
+        render_kw={"autocomplete": "nickname"},
+    )
+
+
+def new_password_field(label: str = "Nieuw wachtwoord") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired("Kies een wachtwoord."),
+            Length(min=MIN_LENGTH, max=200, message=f"Een wachtwoord heeft minstens {MIN_LENGTH} tekens."),
+            _not_common,
+        ],
+        render_kw={"autocomplete": "new-password"},
+        description=f"Minstens {MIN_LENGTH} tekens. Een zin van een paar woorden werkt goed.",
+    )
+
+
+def confirm_password_field(other: str = "password") -> PasswordField:
+    return PasswordField(
+        "Herhaal het wachtwoord",
+        validators=[DataRequired("Herhaal het wachtwoord."), EqualTo(other, "De twee wachtwoorden zijn niet gelijk.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _not_common(form: object, field: PasswordField) -> None:
+    from .passwords import is_common_password
+
+    if field.data and is_common_password(field.data):
+        raise ValidationError("Dit wachtwoord staat op de lijst van veelgebruikte wachtwoorden. Kies een ander.")

@@ -1,0 +1,103 @@
+"""People, their roles, and the classes they teach or learn in."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, utcnow
+
+ROLES = ("student", "teacher", "trainer", "admin")
+# Letters and digits that cannot be confused when read off a projector.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_student: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_teacher: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_trainer: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped on password change or reset: sessions that carry an older version end.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    enrolments: Mapped[list[Enrolment]] = relationship(back_populates="student", cascade="all, delete-orphan")
+
+    # Flask-Login protocol
+    is_active = True
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def roles(self) -> list[str]:
+        return [role for role in ROLES if getattr(self, f"is_{role}")]
+
+    def has_role(self, role: str) -> bool:
+        return role in ROLES and bool(getattr(self, f"is_{role}"))
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_teacher or self.is_trainer or self.is_admin
+
+
+class SchoolClass(Base):
+    __tablename__ = "school_classes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    school_year: Mapped[str] = mapped_column(String(9))
+    join_code: Mapped[str] = mapped_column(String(16), unique=True, default=new_join_code)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    teachers: Mapped[list[ClassTeacher]] = relationship(back_populates="school_class", cascade="all, delete-orphan")
+    enrolments: Mapped[list[Enrolment]] = relationship(back_populates="school_class", cascade="all, delete-orphan")
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class ClassTeacher(Base):
+    """A teacher of a class: its owner, or a co-teacher the owner added."""
+
+    __tablename__ = "class_teachers"
+    __table_args__ = (UniqueConstraint("class_id", "teacher_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("school_classes.id", ondelete="CASCADE"), index=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    school_class: Mapped[SchoolClass] = relationship(back_populates="teachers")
+    teacher: Mapped[User] = relationship()
+
+
+class Enrolment(Base):
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("class_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("school_classes.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    school_class: Mapped[SchoolClass] = relationship(back_populates="enrolments")
+    student: Mapped[User] = relationship(back_populates="enrolments")

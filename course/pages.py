@@ -1,0 +1,34 @@
+"""Pages everyone can reach: the front door, credits and the privacy statement."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def index() -> Response:
+    if current_user.is_authenticated:
+        from .auth import home_url_for
+
+        return redirect(home_url_for(current_user))
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/credits")
+def credits() -> str:
+    return render_template("pages/credits.html")
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    return render_template("pages/privacy.html")
+
+
+@bp.get("/staff")
+@login_required
+def staff_home() -> str:
+    return render_template("pages/staff_home.html")

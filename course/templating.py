@@ -1,0 +1,56 @@
+"""Template helpers: Dutch dates and the navigation for each role."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
+
+# (endpoint, label, role that sees it); features add their own entries through register_nav.
+_NAV: list[tuple[str, str, str]] = [
+    ("student.dashboard", "Mijn lessen", "student"),
+    ("classes.index", "Mijn klassen", "teacher"),
+    ("admin.users", "Beheer", "admin"),
+]
+
+
+def register_nav(endpoint: str, label: str, role: str, position: int | None = None) -> None:
+    entry = (endpoint, label, role)
+    if entry not in _NAV:
+        _NAV.insert(len(_NAV) if position is None else position, entry)
+
+
+def dutch_datetime(value: datetime | None, with_time: bool = True) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(LOCAL_ZONE)
+    text = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+    return f"{text}, {local:%H:%M}" if with_time else text
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["datetime"] = dutch_datetime
+    app.jinja_env.filters["date"] = lambda v: dutch_datetime(v, with_time=False)
+    app.context_processor(_navigation)
+
+
+def _navigation() -> dict[str, Any]:
+    items = []
+    if current_user.is_authenticated:
+        for endpoint, label, role in _NAV:
+            if current_user.has_role(role) and endpoint.split(".")[0] in _blueprints():
+                url = url_for(endpoint)
+                items.append({"url": url, "label": label, "current": request.path.startswith(url)})
+    return {"nav_items": items}
+
+
+def _blueprints() -> set[str]:
+    from flask import current_app
+
+    return set(current_app.blueprints)

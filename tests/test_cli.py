@@ -1,0 +1,94 @@
+from sqlalchemy import func, inspect, select, text
+
+from course.db import make_engine
+from course.extensions import db
+from course.migrate import downgrade, upgrade
+from course.models import Base, SchoolClass, User
+
+
+def test_users_create_reads_password_from_stdin(app, runner):
+    result = runner.invoke(args=["users", "create", "bakker", "--role", "teacher", "--role", "trainer", "--name", "Meneer Bakker"], input="een lang wachtwoord\n")
+    assert result.exit_code == 0, result.output
+    assert "Created bakker (teacher, trainer)" in result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "bakker"))
+        assert user.display_name == "Meneer Bakker" and user.is_trainer
+
+
+def test_users_create_refuses_a_short_password(runner):
+    result = runner.invoke(args=["users", "create", "bakker", "--role", "teacher"], input="kort\n")
+    assert result.exit_code != 0
+    assert "at least 10 characters" in result.output
+
+
+def test_users_create_refuses_a_taken_username(runner):
+    runner.invoke(args=["users", "create", "bakker", "--role", "teacher"], input="een lang wachtwoord\n")
+    result = runner.invoke(args=["users", "create", "bakker", "--role", "admin"], input="een lang wachtwoord\n")
+    assert result.exit_code != 0 and "al bezet" in result.output
+
+
+def test_demo_is_idempotent_and_prints_logins(app, runner, client, auth):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "docent" in first.output and "leerling-demo-2026" in first.output
+    second = runner.invoke(args=["demo"])
+    assert "nothing changed" in second.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SchoolClass)) == 1
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.is_student)) == 25
+    assert auth.login("docent", "docent-demo-2026").status_code == 302
+    auth.logout()
+    assert auth.login("leerling07", "leerling-demo-2026").status_code == 302
+
+
+def test_migrations_build_the_schema_from_an_empty_database(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/empty.sqlite")
+    upgrade(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    engine.dispose()
+
+
+def test_migrations_match_the_models(tmp_path):
+    """A model change without a migration would break `db upgrade` on real installations."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    engine = make_engine(f"sqlite:///{tmp_path}/check.sqlite")
+    upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_upgrade_keeps_rows_through_a_downgrade_and_upgrade(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/rows.sqlite")
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (username, display_name, password_hash, is_student, is_teacher, is_trainer,"
+                " is_admin, session_version, created_at) VALUES ('kevin', 'Kevin', 'x', 1, 0, 0, 0, 1, '2026-09-01')"
+            )
+        )
+    upgrade(engine)  # already at head: nothing happens, nothing is lost
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 1
+    engine.dispose()
+
+
+def test_db_upgrade_command(runner):
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "Database at revision" in result.output
+
+
+def test_downgrade_to_base_and_back(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/down.sqlite")
+    upgrade(engine)
+    downgrade(engine, "base")
+    assert "users" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert "users" in inspect(engine).get_table_names()
+    engine.dispose()

@@ -1,6 +1,34 @@
 """All models, imported here so Base.metadata knows every table (migrations compare against it)."""
 
 from .accounts import ROLES, ClassTeacher, Enrolment, SchoolClass, User, new_join_code
+from .audit import AuditEvent
 from .base import Base, utcnow
+from .learning import REVIEW_STATUSES, AssignmentDraft, LessonProgress, Review, Submission
+from .quizzing import AttemptItem, QuizAttempt, VoidedQuestion
+from .teacher_track import Attendance, Cohort, CohortMember, TpackAnswer, TpackScan, new_invite_code
 
-__all__ = ["ROLES", "Base", "ClassTeacher", "Enrolment", "SchoolClass", "User", "new_join_code", "utcnow"]
+__all__ = [
+    "REVIEW_STATUSES",
+    "ROLES",
+    "AssignmentDraft",
+    "AttemptItem",
+    "Attendance",
+    "AuditEvent",
+    "Base",
+    "ClassTeacher",
+    "Cohort",
+    "CohortMember",
+    "Enrolment",
+    "LessonProgress",
+    "QuizAttempt",
+    "Review",
+    "SchoolClass",
+    "Submission",
+    "TpackAnswer",
+    "TpackScan",
+    "User",
+    "VoidedQuestion",
+    "new_invite_code",
+    "new_join_code",
+    "utcnow",
+]

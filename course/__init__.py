@@ -33,6 +33,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
+    from . import catalog
+
+    catalog.init_app(app)
+
     from . import auth, security
 
     auth.init_app(app)

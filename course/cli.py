@@ -91,3 +91,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+
+    from .content_cli import course_cli
+
+    app.cli.add_command(course_cli)

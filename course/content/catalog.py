@@ -1,0 +1,108 @@
+"""All course content loaded and cross-checked in one go: lessons, quizzes, competences,
+misconception tags, the TPACK instrument and the trainer programme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem
+from .lessons import Competence, Lesson, TrainerSession, load_competences, load_lessons, load_trainer_sessions
+from .quizzes import Quiz, display_path, load_misconceptions, load_quizzes
+
+
+@dataclass(frozen=True)
+class Catalog:
+    lessons: dict[str, Lesson]
+    quizzes: dict[str, Quiz]
+    competences: dict[str, Competence]
+    misconceptions: dict[str, str]
+    trainer_sessions: list[TrainerSession]
+    lessons_dir: Path
+    quizzes_dir: Path
+    tpack: object | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "lessons": len(self.lessons),
+            "quizzes": len(self.quizzes),
+            "questions": sum(len(q.questions) for q in self.quizzes.values()),
+            "tpack_items": getattr(self.tpack, "item_count", 0),
+            "trainer_sessions": len(self.trainer_sessions),
+        }
+
+    def quiz_for(self, lesson: Lesson) -> Quiz | None:
+        return self.quizzes.get(lesson.quiz) if lesson.quiz else None
+
+    @property
+    def final_quiz(self) -> Quiz | None:
+        return next((q for q in self.quizzes.values() if q.final), None)
+
+    def lesson_number(self, slug: str) -> int | None:
+        lesson = self.lessons.get(slug)
+        return lesson.number if lesson else None
+
+
+def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
+    """Load everything and collect every problem; never raises on bad content."""
+    problems: list[Problem] = []
+    competences, found = load_competences(lessons_dir / "competences.yaml")
+    problems += found
+    misconceptions, found = load_misconceptions(quizzes_dir / "misconceptions.yaml")
+    problems += found
+    quizzes, found = load_quizzes(quizzes_dir, misconceptions)
+    problems += found
+    quiz_slugs = set(quizzes) | _slugs_in_broken_quiz_files(quizzes_dir, quizzes)
+    lessons, found = load_lessons(lessons_dir, set(competences), quiz_slugs)
+    problems += found
+    problems += _check_quiz_lessons(quizzes, lessons, lessons_dir, quizzes_dir)
+    sessions: list[TrainerSession] = []
+    if (lessons_dir / "trainer").is_dir():
+        sessions, found = load_trainer_sessions(lessons_dir / "trainer")
+        problems += found
+    tpack = None
+    tpack_path = quizzes_dir / "tpack.yaml"
+    if tpack_path.exists():
+        from .tpack import load_instrument
+
+        tpack, found = load_instrument(tpack_path, base=quizzes_dir.parent)
+        problems += found
+    return Catalog(
+        lessons=lessons,
+        quizzes=quizzes,
+        competences=competences,
+        misconceptions=misconceptions,
+        trainer_sessions=sessions,
+        lessons_dir=lessons_dir,
+        quizzes_dir=quizzes_dir,
+        tpack=tpack,
+        problems=sorted(set(problems)),
+    )
+
+
+def _slugs_in_broken_quiz_files(quizzes_dir: Path, loaded: dict[str, Quiz]) -> set[str]:
+    """Slugs named by quiz file names that failed to load, so a lesson linking to a broken quiz
+    is not reported a second time as linking to a missing one."""
+    slugs = set()
+    for path in quizzes_dir.glob("[0-9][0-9]-*.yaml"):
+        slug = path.stem[3:]
+        if slug not in loaded:
+            slugs.add(slug)
+    return slugs
+
+
+def _check_quiz_lessons(
+    quizzes: dict[str, Quiz], lessons: dict[str, Lesson], lessons_dir: Path, quizzes_dir: Path
+) -> list[Problem]:
+    problems = []
+    for quiz in quizzes.values():
+        shown = display_path(quiz.path, quizzes_dir.parent)
+        if quiz.lesson and quiz.lesson not in lessons and not _lesson_file_exists(lessons_dir, quiz.lesson):
+            problems.append(Problem(shown, 1, f"lesson '{quiz.lesson}' does not exist in {lessons_dir.name}/"))
+    return problems
+
+
+def _lesson_file_exists(lessons_dir: Path, slug: str) -> bool:
+    return any(lessons_dir.glob(f"[0-9][0-9]-{slug}.md"))

@@ -1,0 +1,35 @@
+"""`flask --app wsgi course check`: every content problem as path:line: message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .content.catalog import load_catalog
+
+course_cli = AppGroup("course", help="Course content (lessons, quizzes, teacher track).")
+
+
+@course_cli.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with counts and errors.")
+def check(as_json: bool) -> None:
+    """Check all lessons and quizzes; exit 1 when anything is wrong."""
+    catalog = load_catalog(Path(current_app.config["LESSONS_DIR"]), Path(current_app.config["QUIZZES_DIR"]))
+    errors = [str(problem) for problem in catalog.problems]
+    if as_json:
+        click.echo(json.dumps({**catalog.counts, "errors": errors}, ensure_ascii=False))
+    else:
+        for line in errors:
+            click.echo(line)
+        counts = catalog.counts
+        summary = (
+            f"{counts['lessons']} lessons, {counts['quizzes']} quizzes, {counts['questions']} questions, "
+            f"{counts['tpack_items']} TPACK statements, {counts['trainer_sessions']} trainer sessions: "
+        )
+        click.echo(summary + (f"{len(errors)} error(s)" if errors else "no errors"))
+    if errors:
+        raise SystemExit(1)

@@ -1,0 +1,81 @@
+"""Which quiz attempt counts, per person and quiz, by the quiz's policy (best or last).
+
+One query for any number of people, so a dashboard and a class gradebook cost the same.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from .content.catalog import Catalog
+from .extensions import db
+from .models import QuizAttempt
+
+
+@dataclass(frozen=True)
+class QuizStanding:
+    quiz_slug: str
+    attempts_used: int
+    max_attempts: int | None
+    counting: QuizAttempt | None
+    pass_percentage: int
+
+    @property
+    def percentage(self) -> Decimal | None:
+        if self.counting is None or not self.counting.max_score:
+            return None
+        return (self.counting.score or Decimal(0)) * 100 / self.counting.max_score
+
+    @property
+    def passed(self) -> bool:
+        percentage = self.percentage
+        return percentage is not None and percentage >= self.pass_percentage
+
+    @property
+    def attempts_left(self) -> int | None:
+        return None if self.max_attempts is None else max(0, self.max_attempts - self.attempts_used)
+
+
+def counting_attempt(attempts: list[QuizAttempt], counts: str) -> QuizAttempt | None:
+    """``attempts`` in submission order; "best" takes the highest score (earliest on a tie)."""
+    if not attempts:
+        return None
+    if counts == "last":
+        return attempts[-1]
+    return max(attempts, key=lambda a: (a.score or Decimal(0), -attempts.index(a)))
+
+
+def standings(user_ids: Iterable[int], catalog: Catalog) -> dict[tuple[int, str], QuizStanding]:
+    """Standing per (user id, quiz slug) for every quiz a user submitted at least once."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id.in_(ids),
+            QuizAttempt.submitted_at.is_not(None),
+            QuizAttempt.is_preview.is_(False),
+        )
+        .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
+    )
+    grouped: dict[tuple[int, str], list[QuizAttempt]] = defaultdict(list)
+    for attempt in rows:
+        grouped[(attempt.user_id, attempt.quiz_slug)].append(attempt)
+    result = {}
+    for (user_id, slug), attempts in grouped.items():
+        quiz = catalog.quizzes.get(slug)
+        counts = quiz.policy.counts if quiz else "last"
+        result[(user_id, slug)] = QuizStanding(
+            quiz_slug=slug,
+            attempts_used=len(attempts),
+            max_attempts=quiz.policy.max_attempts if quiz else None,
+            counting=counting_attempt(attempts, counts),
+            pass_percentage=quiz.policy.pass_percentage if quiz else 55,
+        )
+    return result

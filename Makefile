@@ -21,8 +21,17 @@ run: $(VENV)/.installed
 	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) demo && touch instance/.demo-loaded; fi
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# The SQLite pass always runs; the PostgreSQL pass runs when TEST_DATABASE_URL names a server.
 test: $(VENV)/.dev-installed
-	$(PY) -m pytest
+	@echo "== tests on SQLite"
+	TEST_DATABASE_URL= $(PY) -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== tests on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		$(PY) -m pytest; \
+	else \
+		echo "== PostgreSQL pass skipped: TEST_DATABASE_URL is not set."; \
+		echo "   To run it: TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test make test"; \
+	fi
 
 check: $(VENV)/.installed
 	$(FLASK) course check

@@ -42,9 +42,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
 
-    from . import admin, classes, pages, student
+    from . import admin, classes, health, pages, student
 
-    for module in (pages, auth, student, classes, admin):
+    for module in (pages, health, auth, student, classes, admin):
         app.register_blueprint(module.bp)
 
     from . import errors, templating

@@ -92,6 +92,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
 
+    from .backup import backup_command
     from .content_cli import course_cli
 
     app.cli.add_command(course_cli)
+    app.cli.add_command(backup_command)

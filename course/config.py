@@ -23,6 +23,8 @@ def defaults(instance_path: str) -> dict[str, object]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Static URLs carry a version (see templating), so a year of caching is safe.
+        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
         "SQLITE_BUSY_TIMEOUT_MS": 10_000,
         "CHECK_CONTENT_ON_START": True,
     }

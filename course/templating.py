@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,6 +37,7 @@ def dutch_datetime(value: datetime | None, with_time: bool = True) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.url_defaults(_static_version)
     app.jinja_env.filters["datetime"] = dutch_datetime
     app.jinja_env.filters["date"] = lambda v: dutch_datetime(v, with_time=False)
     app.context_processor(_navigation)
@@ -48,6 +51,23 @@ def _navigation() -> dict[str, Any]:
                 url = url_for(endpoint)
                 items.append({"url": url, "label": label, "current": request.path.startswith(url)})
     return {"nav_items": items}
+
+
+@lru_cache(maxsize=256)
+def _file_version(folder: str, filename: str) -> str:
+    try:
+        stat = os.stat(os.path.join(folder, filename))
+    except OSError:
+        return "0"
+    return format(stat.st_mtime_ns ^ stat.st_size, "x")[-10:]
+
+
+def _static_version(endpoint: str, values: dict[str, Any]) -> None:
+    """Static URLs carry a version, so browsers may cache them for a year and still get changes."""
+    if endpoint == "static" and "filename" in values and "v" not in values:
+        from flask import current_app
+
+        values["v"] = _file_version(current_app.static_folder or "", values["filename"])
 
 
 def _blueprints() -> set[str]:

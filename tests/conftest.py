@@ -2,52 +2,125 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 from course import create_app
 from course.db import make_engine
 from course.extensions import db
 from course.migrate import upgrade
+from course.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+# Set TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test to run against PostgreSQL.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="SQLite-specific behaviour; this pass runs on PostgreSQL")
+
+
+def _schema_url(base_url: str, schema: str) -> str:
+    """The same PostgreSQL database, with every connection working inside ``schema``."""
+    url = make_url(base_url)
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+@contextmanager
+def _postgres_schema(name: str) -> Iterator[str]:
+    admin = create_engine(TEST_DATABASE_URL)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+    try:
+        yield _schema_url(TEST_DATABASE_URL, name)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        admin.dispose()
+
+
+class Backend:
+    """Where test databases come from: a migrated SQLite file copied per test, or one migrated
+    PostgreSQL schema emptied after each test."""
+
+    def __init__(self, url: str, template: Path | None) -> None:
+        self.url = url
+        self.template = template
+
+    def database_url(self, tmp_path: Path) -> str:
+        if self.template is None:
+            return self.url
+        database = tmp_path / "course.sqlite"
+        shutil.copyfile(self.template, database)
+        return f"sqlite:///{database}"
+
+    def reset(self) -> None:
+        if self.template is not None:
+            return
+        engine = create_engine(self.url)
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate once per test run; every test gets a copy of this file."""
+def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    """Migrate once per test run."""
+    if ON_POSTGRES:
+        with _postgres_schema(f"pytest_{os.getpid()}") as url:
+            engine = make_engine(url)
+            upgrade(engine)
+            engine.dispose()
+            yield Backend(url, None)
+        return
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     engine.dispose()
-    return path
+    yield Backend(f"sqlite:///{path}", path)
 
 
-def make_test_app(tmp_path: Path, template_database: Path, **overrides: object) -> Flask:
-    database = tmp_path / "course.sqlite"
-    shutil.copyfile(template_database, database)
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all, on the backend of this pass (for migration tests)."""
+    if ON_POSTGRES:
+        with _postgres_schema(f"pytest_empty_{os.getpid()}") as url:
+            yield url
+        return
+    yield f"sqlite:///{tmp_path}/empty.sqlite"
+
+
+def make_test_app(tmp_path: Path, backend: Backend, **overrides: object) -> Flask:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": backend.database_url(tmp_path),
     }
     config.update(overrides)
     return create_app(config)
 
 
 @pytest.fixture
-def app(tmp_path: Path, template_database: Path) -> Iterator[Flask]:
-    application = make_test_app(tmp_path, template_database)
+def app(tmp_path: Path, backend: Backend) -> Iterator[Flask]:
+    application = make_test_app(tmp_path, backend)
     yield application
     with application.app_context():
+        db.session.remove()
         db.engine.dispose()
+    backend.reset()
 
 
 @pytest.fixture

@@ -41,20 +41,20 @@ def test_demo_is_idempotent_and_prints_logins(app, runner, client, auth):
     assert auth.login("leerling07", "leerling-demo-2026").status_code == 302
 
 
-def test_migrations_build_the_schema_from_an_empty_database(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/empty.sqlite")
+def test_migrations_build_the_schema_from_an_empty_database(empty_database_url):
+    engine = make_engine(empty_database_url)
     upgrade(engine)
     tables = set(inspect(engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     engine.dispose()
 
 
-def test_migrations_match_the_models(tmp_path):
+def test_migrations_match_the_models(empty_database_url):
     """A model change without a migration would break `db upgrade` on real installations."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    engine = make_engine(f"sqlite:///{tmp_path}/check.sqlite")
+    engine = make_engine(empty_database_url)
     upgrade(engine)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
@@ -62,17 +62,17 @@ def test_migrations_match_the_models(tmp_path):
     assert diff == []
 
 
-def test_upgrade_keeps_rows_through_a_downgrade_and_upgrade(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/rows.sqlite")
-    upgrade(engine)
+def test_upgrade_from_an_earlier_revision_keeps_rows(empty_database_url):
+    engine = make_engine(empty_database_url)
+    upgrade(engine, "0001")
     with engine.begin() as conn:
         conn.execute(
             text(
                 "INSERT INTO users (username, display_name, password_hash, is_student, is_teacher, is_trainer,"
-                " is_admin, session_version, created_at) VALUES ('kevin', 'Kevin', 'x', 1, 0, 0, 0, 1, '2026-09-01')"
+                " is_admin, session_version, created_at) VALUES ('kevin', 'Kevin', 'x', true, false, false, false, 1, '2026-09-01')"
             )
         )
-    upgrade(engine)  # already at head: nothing happens, nothing is lost
+    upgrade(engine)  # an installation of the first release moves to the newest schema
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 1
     engine.dispose()
@@ -84,8 +84,8 @@ def test_db_upgrade_command(runner):
     assert "Database at revision" in result.output
 
 
-def test_downgrade_to_base_and_back(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/down.sqlite")
+def test_downgrade_to_base_and_back(empty_database_url):
+    engine = make_engine(empty_database_url)
     upgrade(engine)
     downgrade(engine, "base")
     assert "users" not in inspect(engine).get_table_names()

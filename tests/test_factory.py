@@ -3,6 +3,8 @@ from pathlib import Path
 from course import create_app
 from course.extensions import db
 
+from .conftest import sqlite_only
+
 
 def test_test_config_is_used(app):
     assert app.testing
@@ -23,6 +25,7 @@ def test_database_url_comes_from_environment(monkeypatch, tmp_path):
     assert application.config["DATABASE_URL"].endswith("elsewhere.sqlite")
 
 
+@sqlite_only
 def test_sqlite_is_tuned_for_concurrent_writers(app):
     with app.app_context():
         with db.engine.connect() as conn:
@@ -32,13 +35,16 @@ def test_sqlite_is_tuned_for_concurrent_writers(app):
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
 
 
+@sqlite_only
 def test_write_transactions_take_the_write_lock_up_front(app):
     """A POST's transaction begins IMMEDIATE: a second writer waits instead of failing later."""
     import sqlite3
 
+    import sqlalchemy
+
     path = app.config["DATABASE_URL"][len("sqlite:///"):]
     with app.test_request_context("/", method="POST"):
-        db.session.execute(db.select_one if False else __import__("sqlalchemy").text("SELECT 1"))
+        db.session.execute(sqlalchemy.text("SELECT 1"))
         other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
         try:
             other.execute("BEGIN IMMEDIATE")
@@ -51,6 +57,7 @@ def test_write_transactions_take_the_write_lock_up_front(app):
         db.session.rollback()
 
 
+@sqlite_only
 def test_read_requests_do_not_block_writers(app):
     import sqlite3
 

@@ -8,10 +8,12 @@ GIFT cannot express everything our format does; the choices, so a teacher knows 
 - matching: GIFT has no feedback per pair, so each pair's feedback is appended to the general
   feedback as a paragraph "left -> right — feedback".
 - ordering: exported as a matching question from each item to its position ("1", "2", ...).
+- Moodle may refuse or warn about a matching question with fewer than three pairs; our format
+  allows two.
 - points are not part of GIFT; Moodle uses its default mark.
 - texts are Markdown, as in the app: each question is marked ``[markdown]``, which Moodle also
   applies to its answers and feedback (the right side of a matching pair stays plain text).
-  Line breaks are kept as GIFT's ``\n``; Markdown treats single ones as spaces.
+  Line breaks are kept as GIFT's ``\\n``; Markdown treats single ones as spaces.
 
 The output is deterministic (quizzes sorted by file name, questions and options in file order), so
 a diff of two exports shows only content changes.

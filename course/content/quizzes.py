@@ -339,7 +339,7 @@ class _QuizChecker:
         if not isinstance(value, LineList):
             self.report(m.line_of(key), f"'{key}' in {where} must be a list, not {_show(value)}")
             return None
-        return list(zip(value, value.item_lines))
+        return list(zip(value, value.item_lines, strict=True))
 
     def mapping(self, value: Any, line: int, what: str) -> LineDict | None:
         if isinstance(value, LineDict):

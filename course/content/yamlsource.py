@@ -27,7 +27,11 @@ class LineList(list):
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    """Records duplicate keys: YAML would silently keep the last one and hide the author's mistake."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[tuple[int, Any]] = []
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -37,6 +41,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            loader.duplicate_keys.append((key_node.start_mark.line + 1, key))
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -59,8 +65,9 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Prob
     ``first_line`` is the file line where ``text`` starts (front matter starts after ``---``).
     Line numbers on the returned LineDict/LineList objects are file lines.
     """
+    loader = _LineLoader(text)
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = (mark.line + first_line) if mark else first_line
@@ -71,6 +78,13 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Prob
     except (TypeError, ValueError, RecursionError) as err:
         # e.g. a list used as a key, an impossible date, absurd nesting: still the author's mistake
         return None, [Problem(path, first_line, f"invalid YAML: {err}")]
+    finally:
+        loader.dispose()
+    if loader.duplicate_keys:
+        return None, [
+            Problem(path, line + first_line - 1, f"duplicate key '{key}': it appears more than once here")
+            for line, key in loader.duplicate_keys
+        ]
     if first_line != 1:
         _shift_lines(data, first_line - 1, set())
     return data, []

@@ -158,6 +158,9 @@ EXPECTED: dict[str, list[str]] = {
         "unknown-kind/01-basis.yaml:10: unknown kind 'essay'"
         " (use one of: single, multiple, truefalse, ordering, matching)",
     ],
+    "duplicate-key": [
+        "duplicate-key/01-basis.yaml:20: duplicate key 'feedback': it appears more than once here",
+    ],
     "no-correct-option": [
         "no-correct-option/01-basis.yaml:12: no correct option: mark exactly one option with correct: true",
         "no-correct-option/01-basis.yaml:24: no correct option: mark every right option with correct: true",

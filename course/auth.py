@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from . import accounts
+from . import accounts, throttle
 from .extensions import db, login_manager
 from .forms import confirm_password_field, display_name_field, new_password_field, username_field
 from .models import User
@@ -22,6 +22,7 @@ bp = Blueprint("auth", __name__)
 
 def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
+    throttle.init_app(app)
 
 
 def load_user(user_id: str) -> User | None:
@@ -102,17 +103,34 @@ def _start_session(user: User) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(home_url_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
+        address = request.remote_addr
+        wait = throttle.seconds_to_wait(form.username.data, address)
+        if wait:
+            form.password.errors.append(
+                f"Te veel mislukte pogingen. Wacht {_duration(wait)} en probeer het dan opnieuw. "
+                "Wachtwoord vergeten? Vraag je docent om een nieuw wachtwoord."
+            )
+            return render_template("auth/login.html", form=form), 429
         user = accounts.authenticate(form.username.data, form.password.data)
         if user is not None:
+            throttle.record_success(form.username.data)
             _start_session(user)
             return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
+        throttle.record_failure(form.username.data, address)
         form.password.errors.append("Deze combinatie van gebruikersnaam en wachtwoord klopt niet.")
     return render_template("auth/login.html", form=form)
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} seconden" if seconds != 1 else "1 seconde"
+    minutes = round(seconds / 60)
+    return f"{minutes} minuten"
 
 
 @bp.post("/logout")

@@ -27,16 +27,20 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
         "SQLITE_BUSY_TIMEOUT_MS": 10_000,
         "CHECK_CONTENT_ON_START": True,
+        "TPACK_MIN_GROUP": 5,  # fewer cohort members with a scan than this: no TPACK numbers at all
     }
 
 
 def from_environment() -> dict[str, object]:
     """Settings that deployments pass as environment variables."""
     settings: dict[str, object] = {}
-    for name in ("SECRET_KEY", "DATABASE_URL", "LESSONS_DIR", "QUIZZES_DIR", "REDIS_URL"):
+    names = ("SECRET_KEY", "DATABASE_URL", "LESSONS_DIR", "QUIZZES_DIR", "REDIS_URL", "PREFERRED_URL_SCHEME")
+    for name in names:
         value = os.environ.get(name)
         if value:
             settings[name] = value
     if os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"):
         settings["SESSION_COOKIE_SECURE"] = True
+    if os.environ.get("TRUSTED_PROXY_COUNT", "").isdigit():
+        settings["TRUSTED_PROXY_COUNT"] = int(os.environ["TRUSTED_PROXY_COUNT"])
     return settings

@@ -1,7 +1,7 @@
 """All models, imported here so Base.metadata knows every table (migrations compare against it)."""
 
 from .accounts import ROLES, ClassTeacher, Enrolment, SchoolClass, User, new_join_code
-from .audit import AuditEvent
+from .audit import AuditEvent, LoginFailure
 from .base import Base, utcnow
 from .learning import REVIEW_STATUSES, AssignmentDraft, LessonProgress, Review, Submission
 from .quizzing import AttemptItem, QuizAttempt, VoidedQuestion
@@ -20,6 +20,7 @@ __all__ = [
     "CohortMember",
     "Enrolment",
     "LessonProgress",
+    "LoginFailure",
     "QuizAttempt",
     "Review",
     "SchoolClass",

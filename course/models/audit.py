@@ -22,3 +22,16 @@ class AuditEvent(Base):
     object_id: Mapped[int | None] = mapped_column(Integer, default=None)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class LoginFailure(Base):
+    """One failed login, counted per account and per address to slow down password guessing.
+
+    Kept in the database (or Redis, when configured) so every worker sees the same count.
+    """
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), index=True)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

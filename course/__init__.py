@@ -50,9 +50,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
 
-    from . import admin, classes, health, pages, student
+    from . import admin, classes, health, mydata, pages, student
 
-    for module in (pages, health, auth, student, classes, admin):
+    for module in (pages, health, auth, student, classes, admin, mydata):
         app.register_blueprint(module.bp)
 
     from . import errors, templating

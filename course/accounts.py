@@ -143,22 +143,37 @@ def add_co_teacher(school_class: SchoolClass, username: str) -> User:
     return colleague
 
 
-def remove_from_class(school_class: SchoolClass, student: User) -> None:
+def remove_from_class(school_class: SchoolClass, student: User, actor: User | None) -> None:
+    from .audit import record
+
     enrolment = db.session.scalar(
         select(Enrolment).where(Enrolment.class_id == school_class.id, Enrolment.student_id == student.id)
     )
     if enrolment is not None:
         db.session.delete(enrolment)
+        record(actor, "class.remove_student", "class", school_class.id, student_id=student.id)
         db.session.commit()
 
 
-def reset_password(user: User) -> str:
+def reset_password(user: User, actor: User | None) -> str:
     """Give the user a temporary password; their other sessions end."""
+    from .audit import record
+
     password = temporary_password()
     set_password(user, password)
+    record(actor, "user.password_reset", "user", user.id)
     db.session.commit()
     return password
 
 
 def enrol(school_class: SchoolClass, student: User) -> None:
     db.session.add(Enrolment(school_class=school_class, student=student))
+
+
+def only_in_classes_of(student: User, teacher: User) -> bool:
+    """True when every class the student is in is taught by ``teacher``."""
+    taught = select(ClassTeacher.class_id).where(ClassTeacher.teacher_id == teacher.id)
+    elsewhere = db.session.scalar(
+        select(func.count()).select_from(Enrolment).where(Enrolment.student_id == student.id, Enrolment.class_id.not_in(taught))
+    )
+    return elsewhere == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
@@ -63,3 +63,17 @@ def create_user() -> str | Response:
                 flash(f"{user.display_name} kan nu inloggen als {user.username}.", "success")
                 return redirect(url_for("admin.users"))
     return _render(form)
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit() -> str:
+    from .audit import ACTION_LABELS
+    from .models import AuditEvent
+
+    action = request.args.get("action", "")
+    query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(500)
+    if action in ACTION_LABELS:
+        query = query.where(AuditEvent.action == action)
+    events = db.session.scalars(query).all()
+    return render_template("admin/audit.html", events=events, labels=ACTION_LABELS, action=action)

@@ -199,8 +199,31 @@ def remove_student(class_id: int, student_id: int) -> Response:
     student = student_in_class_or_404(school_class, student_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    accounts.remove_from_class(school_class, student)
+    accounts.remove_from_class(school_class, student, current_user)
     flash(f"{student.display_name} zit niet meer in {school_class.name}. Het account en het werk blijven bewaard.", "success")
+    return redirect(url_for("classes.detail", class_id=class_id))
+
+
+@bp.post("/<int:class_id>/students/<int:student_id>/delete")
+@role_required("teacher", "admin")
+def delete_student(class_id: int, student_id: int) -> Response:
+    """Remove a student and all their work (AVG art. 17). A teacher may only do this for a student
+    who is in no class of another teacher; otherwise the administrator decides."""
+    from .privacy import delete_user
+
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    student = student_in_class_or_404(school_class, student_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not current_user.is_admin and not accounts.only_in_classes_of(student, current_user):
+        flash(
+            f"{student.display_name} zit ook in een klas van een collega. Vraag de beheerder om het account te verwijderen.",
+            "error",
+        )
+        return redirect(url_for("classes.detail", class_id=class_id))
+    name = student.display_name
+    delete_user(student, current_user)
+    flash(f"Het account van {name} en al het werk zijn verwijderd.", "success")
     return redirect(url_for("classes.detail", class_id=class_id))
 
 
@@ -211,5 +234,5 @@ def reset_password(class_id: int, student_id: int) -> str:
     student = student_in_class_or_404(school_class, student_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    password = accounts.reset_password(student)
+    password = accounts.reset_password(student, current_user)
     return _render_detail(school_class, CoTeacherForm(formdata=None), new_password=(student, password))

@@ -97,3 +97,7 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(course_cli)
     app.cli.add_command(backup_command)
+
+    from .privacy_cli import privacy_cli
+
+    app.cli.add_command(privacy_cli)

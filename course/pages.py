@@ -25,7 +25,12 @@ def credits() -> str:
 
 @bp.get("/privacy")
 def privacy() -> str:
-    return render_template("pages/privacy.html")
+    from flask import current_app
+
+    from .privacy import data_categories
+
+    months = int(current_app.config["ARCHIVED_CLASS_RETENTION_MONTHS"])
+    return render_template("pages/privacy.html", categories=data_categories(months), months=months)
 
 
 @bp.get("/staff")

@@ -1,0 +1,36 @@
+"""Recording grade-affecting and account actions: who did what, to what, when."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .extensions import db
+from .models import AuditEvent, User
+
+ACTION_LABELS = {
+    "user.password_reset": "Wachtwoord opnieuw ingesteld",
+    "user.delete": "Account en gegevens verwijderd",
+    "user.create": "Account aangemaakt",
+    "user.promote_trainer": "Trainer gemaakt",
+    "user.roles": "Rollen gewijzigd",
+    "class.remove_student": "Leerling uit klas gehaald",
+    "quiz.regrade": "Quiz opnieuw nagekeken",
+    "quiz.void": "Vraag laten vervallen",
+    "quiz.unvoid": "Vervallen vraag teruggezet",
+    "assignment.review": "Opdracht beoordeeld",
+    "privacy.purge": "Oude klassen opgeruimd",
+}
+
+
+def record(actor: User | None, action: str, object_type: str, object_id: int | None = None, **details: Any) -> AuditEvent:
+    """Add an event to the current transaction; it is stored when the caller commits."""
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        actor_name=actor.display_name if actor is not None else "systeem (opdrachtregel)",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        details=details,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,284 @@
+"""Privacy by design: what the app stores (one inventory that both the privacy statement and the
+purge read, so they cannot drift), a person's data export, and deletion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+
+from .audit import record
+from .extensions import db
+from .models import (
+    AssignmentDraft,
+    Attendance,
+    AuditEvent,
+    Cohort,
+    CohortMember,
+    Enrolment,
+    LessonProgress,
+    LoginFailure,
+    QuizAttempt,
+    SchoolClass,
+    Submission,
+    TpackScan,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class DataCategory:
+    """One kind of personal data: what, why, who sees it, how long, and what the purge does."""
+
+    title: str
+    what: str
+    why: str
+    who_sees: str
+    kept: str
+    on_purge: str  # "delete" or "keep"
+
+
+def data_categories(retention_months: int) -> list[DataCategory]:
+    after_archive = (
+        f"Tot {retention_months} maanden nadat je klas is gearchiveerd. Daarna worden je account en al je werk "
+        "verwijderd, tenzij je ook in een nieuwere klas zit."
+    )
+    return [
+        DataCategory(
+            "Je account",
+            "Je naam zoals je die zelf invult, je gebruikersnaam en je wachtwoord (alleen versleuteld: "
+            "niemand kan het lezen). Geen e-mailadres, geen geboortedatum, geen telefoonnummer.",
+            "Zodat je kunt inloggen en je docent ziet wiens werk het is.",
+            "Jij, je docenten en de beheerder van de school.",
+            after_archive,
+            "delete",
+        ),
+        DataCategory(
+            "Je klassen",
+            "In welke klas je zit en sinds wanneer.",
+            "Zodat je docent jouw voortgang bij de juiste klas ziet.",
+            "Jij en de docenten van die klas.",
+            after_archive,
+            "delete",
+        ),
+        DataCategory(
+            "Je voortgang en je werk",
+            "Welke lessen je af hebt, je opdrachten (concepten en elke ingeleverde versie) en de feedback "
+            "van je docent.",
+            "Zodat jij verder kunt waar je was en je docent je werk kan beoordelen.",
+            "Jij en de docenten van je klas.",
+            after_archive,
+            "delete",
+        ),
+        DataCategory(
+            "Je quizpogingen",
+            "Je antwoorden, je score en wanneer je de quiz maakte, per poging.",
+            "Voor je cijfer, je feedback per vraag, en zodat je docent ziet welke vragen lastig zijn.",
+            "Jij en de docenten van je klas. In overzichten voor de klas tellen antwoorden alleen samen mee.",
+            after_archive,
+            "delete",
+        ),
+        DataCategory(
+            "TPACK-scan (alleen docenten)",
+            "Je antwoorden op de zelfscan en je gemiddelde per domein.",
+            "Voor je eigen groei als docent, nooit voor beoordeling.",
+            "Alleen jij. Een trainer ziet alleen gemiddelden van een groep van minstens vijf mensen.",
+            "Tot je ze zelf verwijdert of je account wordt verwijderd.",
+            "keep",
+        ),
+        DataCategory(
+            "Logboek",
+            "Welke medewerker een wachtwoord herstelde, een cijfer aanpaste of gegevens verwijderde, en wanneer.",
+            "Zodat achteraf na te gaan is wie iets aan cijfers of accounts veranderde.",
+            "De beheerder van de school.",
+            "Zolang de installatie bestaat; verwijzingen naar verwijderde leerlingen worden gewist.",
+            "keep",
+        ),
+        DataCategory(
+            "Mislukte inlogpogingen",
+            "De gebruikersnaam en het netwerkadres van een mislukte inlogpoging.",
+            "Om het raden van wachtwoorden af te remmen.",
+            "Niemand; de site gebruikt het alleen om te tellen.",
+            "Een uur.",
+            "delete",
+        ),
+    ]
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_user_data(user: User) -> dict[str, Any]:
+    """Everything the app holds about one person, in a form they can read and keep."""
+    classes = db.session.execute(
+        select(SchoolClass.name, SchoolClass.school_year, Enrolment.joined_at)
+        .join(Enrolment, Enrolment.class_id == SchoolClass.id)
+        .where(Enrolment.student_id == user.id)
+    ).all()
+    progress = db.session.scalars(select(LessonProgress).where(LessonProgress.student_id == user.id)).all()
+    drafts = db.session.scalars(select(AssignmentDraft).where(AssignmentDraft.student_id == user.id)).all()
+    submissions = db.session.scalars(
+        select(Submission).where(Submission.student_id == user.id).order_by(Submission.lesson_slug, Submission.version)
+    ).all()
+    attempts = db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.started_at)
+    ).all()
+    scans = db.session.scalars(select(TpackScan).where(TpackScan.teacher_id == user.id)).all()
+    cohorts = db.session.execute(
+        select(Cohort.name, CohortMember.joined_at)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(CohortMember.user_id == user.id)
+    ).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "user", AuditEvent.object_id == user.id)
+    ).all()
+    return {
+        "account": {
+            "username": user.username,
+            "display_name": user.display_name,
+            "roles": user.roles,
+            "created_at": _when(user.created_at),
+        },
+        "classes": [{"name": n, "school_year": y, "joined_at": _when(j)} for n, y, j in classes],
+        "lessons_done": [
+            {"lesson": p.lesson_slug, "done_at": _when(p.done_at)} for p in progress if p.done_at is not None
+        ],
+        "assignment_drafts": [
+            {"lesson": d.lesson_slug, "text": d.body_text, "updated_at": _when(d.updated_at)} for d in drafts
+        ],
+        "submissions": [
+            {
+                "lesson": s.lesson_slug,
+                "version": s.version,
+                "text": s.body_text,
+                "submitted_at": _when(s.submitted_at),
+                "reviews": [
+                    {"status": r.status, "feedback": r.feedback_text, "at": _when(r.created_at)} for r in s.reviews
+                ],
+            }
+            for s in submissions
+        ],
+        "quiz_attempts": [
+            {
+                "quiz": a.quiz_slug,
+                "quiz_version": a.quiz_version,
+                "started_at": _when(a.started_at),
+                "submitted_at": _when(a.submitted_at),
+                "score": str(a.score) if a.score is not None else None,
+                "max_score": a.max_score,
+                "answers": a.answers,
+                "preview": a.is_preview,
+            }
+            for a in attempts
+        ],
+        "tpack_scans": [
+            {
+                "started_at": _when(s.started_at),
+                "completed_at": _when(s.completed_at),
+                "answers": {a.statement_id: a.value for a in s.answers},
+            }
+            for s in scans
+        ],
+        "cohorts": [{"name": n, "joined_at": _when(j)} for n, j in cohorts],
+        "log_entries_about_you": [
+            {"action": e.action, "by": e.actor_name, "at": _when(e.created_at)} for e in events
+        ],
+    }
+
+
+# --- deletion --------------------------------------------------------------------------------
+
+
+def delete_user(user: User, actor: User | None) -> None:
+    """Remove a person and everything of theirs; the log keeps that it happened, not who it was."""
+    user_id, username = user.id, user.username
+    db.session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.object_type == "user", AuditEvent.object_id == user_id)
+        .values(object_id=None, details={})
+    )
+    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "class.remove_student")):
+        if isinstance(event.details, dict) and event.details.get("student_id") == user_id:
+            event.details = {k: v for k, v in event.details.items() if k != "student_id"}
+    db.session.execute(
+        update(AuditEvent).where(AuditEvent.actor_id == user_id).values(actor_id=None, actor_name="verwijderd account")
+    )
+    db.session.execute(delete(LoginFailure).where(LoginFailure.key == f"user:{username}"))
+    # Rows that point at the user by foreign key go with the database's ON DELETE CASCADE;
+    # they are deleted explicitly as well so the ORM session holds no stale objects.
+    for model, column in (
+        (Attendance, Attendance.user_id),
+        (CohortMember, CohortMember.user_id),
+        (LessonProgress, LessonProgress.student_id),
+        (AssignmentDraft, AssignmentDraft.student_id),
+    ):
+        db.session.execute(delete(model).where(column == user_id))
+    for submission in db.session.scalars(select(Submission).where(Submission.student_id == user_id)):
+        db.session.delete(submission)
+    for attempt in db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user_id)):
+        db.session.delete(attempt)
+    for scan in db.session.scalars(select(TpackScan).where(TpackScan.teacher_id == user_id)):
+        db.session.delete(scan)
+    db.session.delete(user)
+    record(actor, "user.delete", "user", None)
+    db.session.commit()
+
+
+# --- purge -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PurgePlan:
+    classes: list[SchoolClass]
+    students_deleted: list[User]
+    enrolments_removed: int
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "classes": len(self.classes),
+            "students_deleted": len(self.students_deleted),
+            "enrolments_removed": self.enrolments_removed,
+        }
+
+
+def plan_purge(archived_before: date) -> PurgePlan:
+    cutoff = datetime.combine(archived_before, time.min, tzinfo=UTC)
+    classes = list(
+        db.session.scalars(
+            select(SchoolClass).where(SchoolClass.archived_at.is_not(None), SchoolClass.archived_at < cutoff)
+        )
+    )
+    class_ids = {c.id for c in classes}
+    if not class_ids:
+        return PurgePlan([], [], 0)
+    enrolled = db.session.execute(
+        select(Enrolment.student_id, func.count()).where(Enrolment.class_id.in_(class_ids)).group_by(Enrolment.student_id)
+    ).all()
+    totals = dict(
+        db.session.execute(
+            select(Enrolment.student_id, func.count())
+            .where(Enrolment.student_id.in_([s for s, _ in enrolled]))
+            .group_by(Enrolment.student_id)
+        ).all()
+    )
+    only_old = [student_id for student_id, count in enrolled if totals.get(student_id) == count]
+    students = list(db.session.scalars(select(User).where(User.id.in_(only_old), User.is_student)))
+    removed = sum(count for student_id, count in enrolled if student_id not in {s.id for s in students})
+    return PurgePlan(classes, students, removed)
+
+
+def purge(plan: PurgePlan, actor: User | None) -> None:
+    """Delete the students who were only in the old classes, then the classes themselves (which
+    takes the remaining enrolments, teacher links and voided questions with them)."""
+    for student in plan.students_deleted:
+        delete_user(student, actor)
+    for school_class in plan.classes:
+        db.session.delete(school_class)
+    record(actor, "privacy.purge", "class", None, **plan.summary())
+    db.session.commit()

@@ -50,9 +50,23 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
 
-    from . import admin, classes, health, mydata, pages, student
+    from . import (
+        admin,
+        assignments,
+        classes,
+        gradebook,
+        health,
+        lessons,
+        mydata,
+        pages,
+        quizzes,
+        student,
+        tpack,
+        trainer,
+    )
 
-    for module in (pages, health, auth, student, classes, admin, mydata):
+    for module in (pages, health, auth, student, classes, admin, mydata, lessons, assignments, quizzes, tpack, trainer,
+                   gradebook):
         app.register_blueprint(module.bp)
 
     from . import errors, templating

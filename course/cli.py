@@ -96,6 +96,10 @@ def init_app(app: Flask) -> None:
     from .content_cli import course_cli
 
     app.cli.add_command(course_cli)
+
+    from .quizzes_cli import quizzes_cli
+
+    app.cli.add_command(quizzes_cli)
     app.cli.add_command(backup_command)
 
     from .privacy_cli import privacy_cli

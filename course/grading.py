@@ -94,9 +94,12 @@ def grade_single(question: Question, answer: Any) -> QuestionResult:
 
 
 def grade_multiple(question: Question, answer: Any) -> QuestionResult:
-    """Each option is a decision: points × max(0, right − wrong) / number of options."""
+    """Each option is a decision: points × max(0, right − wrong) / number of options.
+
+    Ticking nothing is not answering: the form cannot tell it from skipping the question, and
+    a skipped question must not earn the points of the wrong options left unticked."""
     ticked = _known(answer, {o.id for o in question.options})
-    if ticked is None or not question.options:
+    if not ticked or not question.options:
         return _unanswered(question)
     chosen = set(ticked)
     right = sum(1 for o in question.options if (o.id in chosen) == o.correct)

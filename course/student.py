@@ -1,4 +1,4 @@
-"""The student's own pages: dashboard and joining a class."""
+"""The student's own pages: dashboard (lessons, next step) and joining a class."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired
 from . import accounts
 from .access import role_required
 from .extensions import db
+from .lessons import step_url, student_overview
 from .models import Enrolment, SchoolClass
 
 bp = Blueprint("student", __name__, url_prefix="/student")
@@ -41,7 +42,19 @@ def my_classes() -> list[SchoolClass]:
 @bp.get("/")
 @role_required("student")
 def dashboard() -> str:
-    return render_template("student/dashboard.html", classes=my_classes(), join_form=JoinForm())
+    return _render_dashboard(JoinForm())
+
+
+def _render_dashboard(join_form: JoinForm) -> str:
+    """Twelve lessons with their state and one next step, derived from rows (nothing written)."""
+    overview = student_overview()
+    return render_template(
+        "student/dashboard.html",
+        classes=my_classes(),
+        join_form=join_form,
+        overview=overview,
+        next_url=step_url(overview.next_step) if overview else None,
+    )
 
 
 @bp.post("/join")
@@ -56,4 +69,4 @@ def join() -> str | Response:
         else:
             flash(f"Je zit nu in {school_class.name}.", "success")
             return redirect(url_for("student.dashboard"))
-    return render_template("student/dashboard.html", classes=my_classes(), join_form=form)
+    return _render_dashboard(form)

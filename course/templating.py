@@ -49,6 +49,8 @@ def _navigation() -> dict[str, Any]:
         for endpoint, label, role in _NAV:
             if current_user.has_role(role) and endpoint.split(".")[0] in _blueprints():
                 url = url_for(endpoint)
+                if any(item["url"] == url for item in items):
+                    continue  # an entry registered for several roles shows once
                 items.append({"url": url, "label": label, "current": request.path.startswith(url)})
     return {"nav_items": items}
 

@@ -98,10 +98,10 @@ def test_multiple_ticking_everything() -> None:
     assert grade_question(ONE_OF_FOUR, ["a", "b", "c", "d"]) == 0
 
 
-def test_multiple_ticking_nothing_is_graded_per_decision() -> None:
-    assert grade_question(TWO_OF_FOUR, []) == 0  # 2 right (c, d unticked), 2 wrong
-    result = grade_result(ONE_OF_FOUR, [])  # 3 right, 1 wrong: 4 × 2/4
-    assert result.score == 2 and result.answered and result.chosen == () and result.wrong == {}
+def test_multiple_ticking_nothing_counts_as_not_answered() -> None:
+    assert grade_question(TWO_OF_FOUR, []) == 0
+    result = grade_result(ONE_OF_FOUR, [])  # per decision it would be 3 right, 1 wrong: still 0
+    assert result.score == 0 and not result.answered and result.chosen == () and result.wrong == {}
 
 
 def test_multiple_one_wrong_tick() -> None:

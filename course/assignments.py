@@ -1,0 +1,273 @@
+"""Assignments: the student writes, saves a draft and hands in; the teacher of the class works
+through a queue and gives a status and feedback. Text is rendered and sanitised once, when it
+is stored (progress.hand_in / progress.review), never per page view."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import Select, Subquery, and_, func, select
+from werkzeug.wrappers import Response
+from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from . import progress
+from .access import role_required
+from .catalog import catalog
+from .content.lessons import Lesson
+from .extensions import db
+from .lessons import assignment_html, lesson_or_404
+from .models import Enrolment, Review, SchoolClass, Submission, User
+from .scopes import class_for_teacher_or_404
+
+bp = Blueprint("assignments", __name__)
+
+TEXT_HINT = (
+    "Je mag opmaak gebruiken: **vet**, *schuin*, een lijstje met - aan het begin van de regel, "
+    "en links die beginnen met https://."
+)
+
+
+class AssignmentForm(FlaskForm):
+    body = TextAreaField(
+        "Jouw uitwerking",
+        validators=[Length(max=progress.MAX_TEXT_LENGTH, message="Je tekst is te lang. Maak hem korter.")],
+        description=TEXT_HINT,
+        render_kw={"rows": 16, "spellcheck": "true"},
+    )
+    save = SubmitField("Concept opslaan")
+    hand_in = SubmitField("Inleveren")
+
+
+class ReviewForm(FlaskForm):
+    status = RadioField(
+        "Beoordeling",
+        choices=[SelectChoice("approved", "Goedgekeurd"), SelectChoice("needs_work", "Moet beter")],
+        validators=[DataRequired("Kies of de opdracht goed is of beter moet.")],
+    )
+    feedback = TextAreaField(
+        "Feedback voor de leerling",
+        validators=[Length(max=progress.MAX_TEXT_LENGTH, message="De feedback is te lang. Maak hem korter.")],
+        description="Verplicht bij 'Moet beter': schrijf wat de leerling moet verbeteren. " + TEXT_HINT,
+        render_kw={"rows": 8},
+    )
+
+
+def _lesson_with_assignment(slug: str) -> Lesson:
+    lesson = lesson_or_404(slug)
+    if lesson.assignment is None:
+        abort(404)
+    return lesson
+
+
+# --- queries for the teacher: the class is the access check ----------------------------------
+
+
+def _latest_versions() -> Subquery:
+    return (
+        select(Submission.student_id, Submission.lesson_slug, func.max(Submission.version).label("version"))
+        .group_by(Submission.student_id, Submission.lesson_slug)
+        .subquery()
+    )
+
+
+def _in_class(class_id: int) -> Select[tuple[int]]:
+    return select(Enrolment.student_id).where(Enrolment.class_id == class_id)
+
+
+def assignment_queue(class_id: int) -> list[tuple[Submission, User]]:
+    """Newest versions of the class's students that nobody reviewed yet, oldest first."""
+    latest = _latest_versions()
+    return [
+        (submission, student)
+        for submission, student in db.session.execute(
+            select(Submission, User)
+            .join(User, User.id == Submission.student_id)
+            .join(
+                latest,
+                and_(
+                    latest.c.student_id == Submission.student_id,
+                    latest.c.lesson_slug == Submission.lesson_slug,
+                    latest.c.version == Submission.version,
+                ),
+            )
+            .where(Submission.student_id.in_(_in_class(class_id)), ~Submission.reviews.any())
+            .order_by(Submission.submitted_at, Submission.id)
+        ).all()
+    ]
+
+
+def recent_reviews(class_id: int, limit: int = 20) -> list[tuple[Review, Submission, User]]:
+    return [
+        (row.Review, row.Submission, row.User)
+        for row in db.session.execute(
+            select(Review, Submission, User)
+            .join(Submission, Submission.id == Review.submission_id)
+            .join(User, User.id == Submission.student_id)
+            .where(Submission.student_id.in_(_in_class(class_id)))
+            .order_by(Review.created_at.desc(), Review.id.desc())
+            .limit(limit)
+        ).all()
+    ]
+
+
+def submission_in_class(class_id: int, submission_id: int) -> Submission | None:
+    """A submission only when its student is in this class: the query is the access check."""
+    return db.session.scalar(
+        select(Submission).where(Submission.id == submission_id, Submission.student_id.in_(_in_class(class_id)))
+    )
+
+
+# --- the student's side -------------------------------------------------------------------------
+
+
+@bp.get("/assignments/<slug>")
+@login_required
+def write(slug: str) -> str:
+    lesson = _lesson_with_assignment(slug)
+    form = AssignmentForm()
+    if progress.counts_for(current_user):
+        draft = progress.draft_for(current_user.id, lesson.slug)
+        form.body.data = draft.body_text if draft else ""
+    return _render_write(lesson, form)
+
+
+@bp.post("/assignments/<slug>")
+@login_required
+def save(slug: str) -> str | Response:
+    lesson = _lesson_with_assignment(slug)
+    form = AssignmentForm()
+    if not form.validate_on_submit():
+        return _render_write(lesson, form)
+    if not progress.counts_for(current_user):
+        flash("Voorbeeldweergave: je tekst is niet opgeslagen en niet ingeleverd.", "info")
+        return _render_write(lesson, form)
+    try:
+        if form.hand_in.data:
+            submission = progress.hand_in(current_user.id, lesson.slug, form.body.data or "")
+            flash(f"Ingeleverd als versie {submission.version}. Je docent krijgt hem te zien.", "success")
+        else:
+            progress.save_draft(current_user.id, lesson.slug, form.body.data or "")
+            flash("Je concept is opgeslagen. Je kunt later verder schrijven.", "success")
+    except progress.ProgressError as err:
+        form.body.errors = [*form.body.errors, err.message]
+        return _render_write(lesson, form)
+    return redirect(url_for("assignments.write", slug=lesson.slug))
+
+
+def _render_write(lesson: Lesson, form: AssignmentForm) -> str:
+    counted = progress.counts_for(current_user)
+    versions = progress.submissions_for(current_user.id, lesson.slug) if counted else []
+    latest = versions[-1] if versions else None
+    review = latest.latest_review if latest else None
+    return render_template(
+        "assignments/write.html",
+        lesson=lesson,
+        instructions_html=assignment_html(lesson),
+        form=form,
+        versions=list(reversed(versions)),
+        latest=latest,
+        approved=review is not None and review.status == "approved",
+        status=_status(latest),
+        preview=not counted,
+        in_class=bool(current_user.enrolments) if counted else True,
+    )
+
+
+def _status(submission: Submission | None) -> str | None:
+    if submission is None:
+        return None
+    review = submission.latest_review
+    return progress.HANDED_IN if review is None else review.status
+
+
+@bp.get("/assignments/versions/<int:submission_id>")
+@login_required
+def version(submission_id: int) -> str:
+    """One handed-in version with its feedback; only ever the student's own (else 404)."""
+    submission = progress.own_submission(current_user.id, submission_id)
+    if submission is None:
+        abort(404)
+    return render_template(
+        "assignments/version.html",
+        submission=submission,
+        lesson=catalog().lessons.get(submission.lesson_slug),
+        status=_status(submission),
+    )
+
+
+# --- the teacher's side ---------------------------------------------------------------------------
+
+
+@bp.get("/teacher/classes/<int:class_id>/assignments")
+@role_required("teacher", "admin")
+def queue(class_id: int) -> str:
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    return render_template(
+        "assignments/queue.html",
+        school_class=school_class,
+        queue=assignment_queue(school_class.id),
+        reviewed=recent_reviews(school_class.id),
+        lessons=catalog().lessons,
+    )
+
+
+@bp.get("/teacher/classes/<int:class_id>/assignments/<int:submission_id>")
+@role_required("teacher", "admin")
+def review(class_id: int, submission_id: int) -> str:
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    submission = _submission_or_404(school_class.id, submission_id)
+    return _render_review(school_class, submission, ReviewForm())
+
+
+@bp.post("/teacher/classes/<int:class_id>/assignments/<int:submission_id>")
+@role_required("teacher", "admin")
+def give_review(class_id: int, submission_id: int) -> str | Response:
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    submission = _submission_or_404(school_class.id, submission_id)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return _render_review(school_class, submission, form)
+    try:
+        made = progress.review(submission, current_user.id, form.status.data, form.feedback.data or "")
+    except progress.ProgressError as err:
+        target = form.feedback if err.field == "feedback" else form.status
+        target.errors = [*target.errors, err.message]
+        return _render_review(school_class, submission, form)
+    if made is not None:
+        label = progress.ASSIGNMENT_LABELS[made.status].lower()
+        flash(f"Opgeslagen: {label}. De leerling ziet je feedback op de opdrachtpagina.", "success")
+    remaining = assignment_queue(school_class.id)
+    if remaining:
+        return redirect(url_for("assignments.review", class_id=school_class.id, submission_id=remaining[0][0].id))
+    flash("Alle ingeleverde opdrachten van deze klas zijn beoordeeld.", "success")
+    return redirect(url_for("assignments.queue", class_id=school_class.id))
+
+
+def _submission_or_404(class_id: int, submission_id: int) -> Submission:
+    submission = submission_in_class(class_id, submission_id)
+    if submission is None:
+        abort(404)
+    return submission
+
+
+def _render_review(school_class: SchoolClass, submission: Submission, form: ReviewForm) -> str:
+    versions = progress.submissions_for(submission.student_id, submission.lesson_slug)
+    lesson = catalog().lessons.get(submission.lesson_slug)
+    waiting = assignment_queue(school_class.id)
+    return render_template(
+        "assignments/review.html",
+        school_class=school_class,
+        submission=submission,
+        student=db.session.get(User, submission.student_id),
+        lesson=lesson,
+        instructions_html=assignment_html(lesson) if lesson and lesson.assignment else None,
+        versions=list(reversed(versions)),
+        is_latest=versions[-1].id == submission.id,
+        newest=versions[-1],
+        form=form,
+        status=_status(submission),
+        waiting=len(waiting),
+    )

@@ -1,0 +1,399 @@
+"""Quiz attempts: start, submit, regrade and void, without Flask.
+
+The rules that make grades trustworthy live here, so the web views and the CLI share them:
+
+- at most one open attempt per person and quiz (a partial unique index guarantees it; a lost race
+  reloads the winner's attempt);
+- a submit is one conditional UPDATE on the attempt token, so a double click, a back-button resubmit
+  or a second tab never stores a second graded result;
+- a grade changes later only through a deliberate regrade or a voided question, and every such
+  change is written to the audit log with the old and new score and quiz version.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .content.quizzes import Question, Quiz
+from .extensions import db
+from .grading import AttemptResult, QuestionResult, grade_attempt, round_score
+from .models import AttemptItem, AuditEvent, Enrolment, QuizAttempt, SchoolClass, User, VoidedQuestion, utcnow
+
+
+class AttemptError(Exception):
+    """A refused action, with a Dutch message a student or teacher can act on."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def new_token() -> str:
+    """Unguessable: the token is in the URL of the attempt and its review."""
+    return secrets.token_urlsafe(32)
+
+
+def new_seed() -> int:
+    """Fits the Integer column on every database."""
+    return secrets.randbelow(2**31 - 1)
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+def open_attempt(user_id: int, quiz_slug: str) -> QuizAttempt | None:
+    return db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.quiz_slug == quiz_slug, QuizAttempt.submitted_at.is_(None)
+        )
+    )
+
+
+def submitted_attempts(user_id: int, quiz_slug: str) -> list[QuizAttempt]:
+    """The person's submitted attempts (previews included), oldest first."""
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == user_id,
+                QuizAttempt.quiz_slug == quiz_slug,
+                QuizAttempt.submitted_at.is_not(None),
+            )
+            .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
+        )
+    )
+
+
+def attempts_used(user_id: int, quiz_slug: str) -> int:
+    """Submitted attempts that count towards the limit; previews never do."""
+    return db.session.scalar(
+        select(func.count(QuizAttempt.id)).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.quiz_slug == quiz_slug,
+            QuizAttempt.submitted_at.is_not(None),
+            QuizAttempt.is_preview.is_(False),
+        )
+    ) or 0
+
+
+def owned_attempt(user_id: int, quiz_slug: str, token: str) -> QuizAttempt | None:
+    """The attempt with this token, only when it is this person's attempt of this quiz."""
+    return db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.token == token, QuizAttempt.user_id == user_id, QuizAttempt.quiz_slug == quiz_slug
+        )
+    )
+
+
+def voided_question_ids(user_id: int, quiz_slug: str) -> frozenset[str]:
+    """Questions voided for any class the person is in: they get those points everywhere."""
+    return frozenset(
+        db.session.scalars(
+            select(VoidedQuestion.question_id)
+            .join(Enrolment, Enrolment.class_id == VoidedQuestion.class_id)
+            .where(Enrolment.student_id == user_id, VoidedQuestion.quiz_slug == quiz_slug)
+        )
+    )
+
+
+def voided_in_class(class_id: int, quiz_slug: str) -> set[str]:
+    return set(
+        db.session.scalars(
+            select(VoidedQuestion.question_id).where(
+                VoidedQuestion.class_id == class_id, VoidedQuestion.quiz_slug == quiz_slug
+            )
+        )
+    )
+
+
+def class_attempts(class_id: int, quiz_slug: str) -> list[QuizAttempt]:
+    """Submitted attempts of the class's students on this quiz, oldest first."""
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .join(Enrolment, Enrolment.student_id == QuizAttempt.user_id)
+            .where(
+                Enrolment.class_id == class_id,
+                QuizAttempt.quiz_slug == quiz_slug,
+                QuizAttempt.submitted_at.is_not(None),
+            )
+            .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
+        )
+    )
+
+
+# -- start and submit -----------------------------------------------------------------------------
+
+
+def start_attempt(user: User, quiz: Quiz, preview: bool) -> QuizAttempt:
+    """The one open attempt of this person on this quiz, created when there is none.
+
+    A second tab or a double click gets the same attempt back. Previews (staff trying a quiz)
+    have no limit and never count.
+    """
+    existing = open_attempt(user.id, quiz.slug)
+    if existing is not None:
+        return existing
+    limit = quiz.policy.max_attempts
+    if not preview and limit is not None and attempts_used(user.id, quiz.slug) >= limit:
+        raise AttemptError(
+            f"Je hebt alle {limit} pogingen voor deze quiz al gebruikt. Je kunt hem niet nog een keer maken. "
+            "Bekijk hieronder wat je bij je pogingen goed en fout had."
+        )
+    attempt = QuizAttempt(
+        user_id=user.id,
+        quiz_slug=quiz.slug,
+        quiz_version=quiz.version,
+        token=new_token(),
+        seed=new_seed(),
+        is_preview=preview,
+    )
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request started this quiz at the same moment; the index let only one through.
+        db.session.rollback()
+        existing = open_attempt(user.id, quiz.slug)
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def submit_attempt(user_id: int, token: str, quiz: Quiz, answers: Mapping[str, Any]) -> bool:
+    """Grade and store the answers; False when this token was submitted before (nothing changes).
+
+    The attempt was started on ``quiz_version``; if the quiz file changed since, the answers are
+    graded against the quiz as it is now and that version is stored, because the old text is gone
+    and the student answered what the page showed at submit time at the latest.
+    """
+    result = grade_attempt(quiz, answers, voided_question_ids(user_id, quiz.slug))
+    stored = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.token == token, QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_(None))
+        .values(
+            submitted_at=utcnow(),
+            answers=dict(answers),
+            score=round_score(result.score),
+            max_score=result.max_score,
+            quiz_version=quiz.version,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    if stored.rowcount != 1:
+        db.session.rollback()
+        return False
+    attempt_id = db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.token == token))
+    db.session.add_all(item_rows(attempt_id, quiz, result))
+    db.session.commit()
+    return True
+
+
+def item_rows(attempt_id: int, quiz: Quiz, result: AttemptResult) -> list[AttemptItem]:
+    rows = []
+    for position, question in enumerate(quiz.questions, start=1):
+        outcome = result.per_question[question.id]
+        rows.append(
+            AttemptItem(
+                attempt_id=attempt_id,
+                question_id=question.id,
+                position=position,
+                score=round_score(outcome.score),
+                max_score=outcome.max,
+                chosen=stored_choices(question, outcome),
+                misconceptions=sorted({tag for tag in outcome.wrong.values() if tag}),
+            )
+        )
+    return rows
+
+
+def stored_choices(question: Question, outcome: QuestionResult) -> list[str]:
+    """What item analysis counts: the chosen options, or for ordering and matching the wrongly
+    placed items and wrongly matched pairs (see the AttemptItem model)."""
+    if question.kind == "ordering":
+        right = [item.id for item in question.items]
+        return [item_id for n, item_id in enumerate(outcome.chosen) if n >= len(right) or right[n] != item_id]
+    if question.kind == "matching":
+        return list(outcome.wrong)
+    return list(outcome.chosen)
+
+
+# -- regrade and void -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegradeChange:
+    """One submitted attempt graded again under the current quiz."""
+
+    attempt_id: int
+    username: str
+    is_preview: bool
+    old_score: Decimal | None
+    new_score: Decimal
+    old_max: int | None
+    new_max: int
+    old_version: str
+    new_version: str
+
+    @property
+    def changed(self) -> bool:
+        return (self.old_score, self.old_max, self.old_version) != (self.new_score, self.new_max, self.new_version)
+
+    def details(self, quiz_slug: str) -> dict[str, Any]:
+        return {
+            "quiz": quiz_slug,
+            "attempt": self.attempt_id,
+            "student": self.username,
+            "old_score": None if self.old_score is None else str(self.old_score),
+            "new_score": str(self.new_score),
+            "old_max": self.old_max,
+            "new_max": self.new_max,
+            "old_version": self.old_version,
+            "new_version": self.new_version,
+        }
+
+
+def _regrade(quiz: Quiz, attempts: Sequence[QuizAttempt]) -> list[tuple[QuizAttempt, AttemptResult, RegradeChange]]:
+    user_ids = {a.user_id for a in attempts}
+    usernames = dict(db.session.execute(select(User.id, User.username).where(User.id.in_(user_ids))).tuples().all())
+    voided: dict[int, frozenset[str]] = {}
+    plans = []
+    for attempt in attempts:
+        if attempt.user_id not in voided:
+            voided[attempt.user_id] = voided_question_ids(attempt.user_id, quiz.slug)
+        result = grade_attempt(quiz, attempt.answers or {}, voided[attempt.user_id])
+        change = RegradeChange(
+            attempt_id=attempt.id,
+            username=usernames.get(attempt.user_id, "?"),
+            is_preview=attempt.is_preview,
+            old_score=attempt.score,
+            new_score=round_score(result.score),
+            old_max=attempt.max_score,
+            new_max=result.max_score,
+            old_version=attempt.quiz_version,
+            new_version=quiz.version,
+        )
+        plans.append((attempt, result, change))
+    return plans
+
+
+def all_submitted(quiz_slug: str) -> list[QuizAttempt]:
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.quiz_slug == quiz_slug, QuizAttempt.submitted_at.is_not(None))
+            .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
+        )
+    )
+
+
+def plan_regrade(quiz: Quiz, attempts: Sequence[QuizAttempt] | None = None) -> list[RegradeChange]:
+    """Old and new score of every submitted attempt under the current quiz; changes nothing."""
+    return [change for _, _, change in _regrade(quiz, all_submitted(quiz.slug) if attempts is None else attempts)]
+
+
+def _apply(quiz: Quiz, attempts: Sequence[QuizAttempt]) -> list[RegradeChange]:
+    """Store new grades and items for the attempts whose grade or version changes (no commit)."""
+    changes = []
+    for attempt, result, change in _regrade(quiz, attempts):
+        changes.append(change)
+        if not change.changed:
+            continue
+        attempt.score = change.new_score
+        attempt.max_score = change.new_max
+        attempt.quiz_version = change.new_version
+        # Delete first in its own statement: the unit of work would insert before deleting and
+        # trip the (attempt, question) unique constraint.
+        db.session.execute(delete(AttemptItem).where(AttemptItem.attempt_id == attempt.id))
+        db.session.expire(attempt, ["items"])
+        db.session.add_all(item_rows(attempt.id, quiz, result))
+    db.session.flush()
+    return changes
+
+
+def _audit(actor: User, action: str, object_type: str, object_id: int | None, details: dict[str, Any]) -> None:
+    db.session.add(
+        AuditEvent(
+            actor_id=actor.id,
+            actor_name=actor.username,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            details=details,
+        )
+    )
+
+
+def can_regrade(user: User | None) -> bool:
+    return user is not None and (user.is_teacher or user.is_admin)
+
+
+def apply_regrade(quiz: Quiz, actor: User) -> list[RegradeChange]:
+    """Regrade every submitted attempt under the current quiz; one audit event per changed attempt."""
+    if not can_regrade(actor):
+        raise AttemptError(f"{actor.username} is geen docent of beheerder en mag niet opnieuw nakijken.")
+    changes = _apply(quiz, all_submitted(quiz.slug))
+    for change in changes:
+        if change.changed:
+            _audit(actor, "quiz.regrade", "quiz_attempt", change.attempt_id, change.details(quiz.slug))
+    db.session.commit()
+    return changes
+
+
+def void_question(actor: User, school_class: SchoolClass, quiz: Quiz, question_id: str) -> list[RegradeChange]:
+    """Take a question out of the quiz for one class: the class's attempts get its points."""
+    return _set_void(actor, school_class, quiz, question_id, voided=True)
+
+
+def unvoid_question(actor: User, school_class: SchoolClass, quiz: Quiz, question_id: str) -> list[RegradeChange]:
+    """Undo a void: the class's attempts are graded on the question again."""
+    return _set_void(actor, school_class, quiz, question_id, voided=False)
+
+
+def _set_void(
+    actor: User, school_class: SchoolClass, quiz: Quiz, question_id: str, voided: bool
+) -> list[RegradeChange]:
+    if quiz.question(question_id) is None:
+        raise AttemptError("Deze vraag staat niet (meer) in de quiz.")
+    row = db.session.scalar(
+        select(VoidedQuestion).where(
+            VoidedQuestion.class_id == school_class.id,
+            VoidedQuestion.quiz_slug == quiz.slug,
+            VoidedQuestion.question_id == question_id,
+        )
+    )
+    if voided and row is not None:
+        raise AttemptError("Deze vraag is al vervallen voor deze klas.")
+    if not voided and row is None:
+        raise AttemptError("Deze vraag is niet vervallen voor deze klas.")
+    if voided:
+        db.session.add(
+            VoidedQuestion(class_id=school_class.id, quiz_slug=quiz.slug, question_id=question_id, voided_by=actor.id)
+        )
+    else:
+        db.session.delete(row)
+    db.session.flush()
+    # Graded under the current quiz, like the regrade command; the audit event keeps both versions.
+    changes = _apply(quiz, class_attempts(school_class.id, quiz.slug))
+    _audit(
+        actor,
+        "quiz.void" if voided else "quiz.unvoid",
+        "school_class",
+        school_class.id,
+        {
+            "quiz": quiz.slug,
+            "question": question_id,
+            "class": school_class.name,
+            "regraded": [change.details(quiz.slug) for change in changes if change.changed],
+        },
+    )
+    db.session.commit()
+    return changes

@@ -1,0 +1,315 @@
+"""Train-the-trainer cohorts without Flask: creating and joining, attendance, promotion,
+the cohort's TPACK aggregates and the reach of each trainer.
+
+The aggregates are the only way TPACK numbers leave a teacher's own pages, and they go through
+``cohort_aggregate`` with the configured minimum group size: below it there are no numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from . import audit
+from .content.tpack import Instrument
+from .extensions import db
+from .models import (
+    Attendance,
+    ClassTeacher,
+    Cohort,
+    CohortMember,
+    Enrolment,
+    SchoolClass,
+    TpackAnswer,
+    TpackScan,
+    User,
+    new_invite_code,
+)
+from .tpack_profile import DomainMeans, cohort_aggregate, domain_means, format_mean
+
+TOO_FEW = "te weinig deelnemers"
+
+
+class CohortError(Exception):
+    """A rule was broken; ``field`` names the form field the message belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def normalise_invite_code(value: str | None) -> str:
+    return "".join(ch for ch in (value or "").upper() if ch.isalnum())
+
+
+def cohorts_visible_to(user: User) -> Select[tuple[Cohort]]:
+    """A trainer's own cohorts; an admin sees every cohort."""
+    query = select(Cohort)
+    if not user.is_admin:
+        query = query.where(Cohort.trainer_id == user.id)
+    return query
+
+
+def create_cohort(trainer: User, name: str, starts_on: date, ends_on: date) -> Cohort:
+    """A resubmitted form (same trainer, name and dates) gives back the cohort made the first time."""
+    existing = db.session.scalar(
+        select(Cohort).where(
+            Cohort.trainer_id == trainer.id,
+            Cohort.name == name,
+            Cohort.starts_on == starts_on,
+            Cohort.ends_on == ends_on,
+        )
+    )
+    if existing is not None:
+        return existing
+    cohort = Cohort(name=name, starts_on=starts_on, ends_on=ends_on, trainer_id=trainer.id, invite_code=_unused_code())
+    db.session.add(cohort)
+    db.session.commit()
+    return cohort
+
+
+def _unused_code() -> str:
+    while True:
+        code = new_invite_code()
+        if db.session.scalar(select(func.count()).where(Cohort.invite_code == code)) == 0:
+            return code
+
+
+def join_cohort(user: User, code: str) -> tuple[Cohort, bool]:
+    """Join by invite code; returns the cohort and whether the user was new in it."""
+    cohort = db.session.scalar(select(Cohort).where(Cohort.invite_code == normalise_invite_code(code)))
+    if cohort is None:
+        raise CohortError("invite_code", "Deze uitnodigingscode bestaat niet. Controleer de code of vraag je trainer.")
+    if cohort.trainer_id == user.id:
+        raise CohortError("invite_code", "Dit is je eigen groep: als trainer hoef je je niet aan te melden.")
+    already = db.session.scalar(
+        select(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)
+    )
+    if already is not None:
+        return cohort, False
+    db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same form sent twice at once: the other request added the member
+        db.session.rollback()
+        return cohort, False
+    return cohort, True
+
+
+def cohorts_of_member(user: User) -> list[tuple[Cohort, str | None]]:
+    """The cohorts a teacher joined, with their trainer's name."""
+    rows = db.session.execute(
+        select(Cohort, User.display_name)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .outerjoin(User, User.id == Cohort.trainer_id)
+        .where(CohortMember.user_id == user.id)
+        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+    )
+    return [(cohort, trainer_name) for cohort, trainer_name in rows]
+
+
+def members_of(cohort: Cohort) -> list[tuple[User, CohortMember]]:
+    rows = db.session.execute(
+        select(User, CohortMember)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort.id)
+        .order_by(func.lower(User.display_name), User.id)
+    )
+    return [(user, member) for user, member in rows]
+
+
+def attendance_of(cohort: Cohort) -> set[tuple[str, int]]:
+    rows = db.session.execute(
+        select(Attendance.session_slug, Attendance.user_id).where(Attendance.cohort_id == cohort.id)
+    )
+    return {(slug, user_id) for slug, user_id in rows}
+
+
+def set_attendance(
+    cohort: Cohort, present: Iterable[tuple[str, int]], session_slugs: Iterable[str], member_ids: Iterable[int]
+) -> None:
+    """Make the stored attendance equal to ``present`` (only known sessions and members count)."""
+    slugs, members = set(session_slugs), set(member_ids)
+    wanted = {(slug, uid) for slug, uid in present if slug in slugs and uid in members}
+    stored = attendance_of(cohort)
+    for slug, uid in stored - wanted:
+        db.session.execute(
+            delete(Attendance).where(
+                Attendance.cohort_id == cohort.id, Attendance.session_slug == slug, Attendance.user_id == uid
+            )
+        )
+    db.session.add_all(Attendance(cohort_id=cohort.id, session_slug=slug, user_id=uid) for slug, uid in wanted - stored)
+    db.session.commit()
+
+
+def promote_to_trainer(actor: User, cohort: Cohort, user_id: int) -> tuple[User, bool]:
+    """Make a member of ``cohort`` a trainer; returns the user and whether anything changed."""
+    member = db.session.scalar(
+        select(User)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort.id, User.id == user_id)
+    )
+    if member is None:
+        raise LookupError("not a member of this cohort")
+    if member.is_trainer:
+        return member, False
+    member.is_trainer = True
+    audit.record(actor, "user.promote_trainer", "user", member.id, cohort_id=cohort.id, username=member.username)
+    db.session.commit()
+    return member, True
+
+
+# --- TPACK aggregates -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortTpack:
+    """The cohort's means at the start and now; None where the group is too small."""
+
+    start: DomainMeans | None
+    now: DomainMeans | None
+    start_count: int
+    now_count: int
+
+
+def cohort_tpack(cohort: Cohort, instrument: Instrument, min_group: int) -> CohortTpack:
+    """Start: per member the first completed scan after joining. Now: per member the latest one."""
+    rows = db.session.execute(
+        select(CohortMember.user_id, CohortMember.joined_at).where(CohortMember.cohort_id == cohort.id)
+    )
+    joined = {user_id: joined_at for user_id, joined_at in rows}
+    scans = db.session.execute(
+        select(TpackScan.id, TpackScan.teacher_id, TpackScan.completed_at)
+        .where(TpackScan.teacher_id.in_(list(joined)), TpackScan.completed_at.is_not(None))
+        .order_by(TpackScan.completed_at, TpackScan.id)
+    ).all()
+    start_scan: dict[int, int] = {}
+    latest_scan: dict[int, int] = {}
+    for scan_id, teacher_id, completed_at in scans:
+        latest_scan[teacher_id] = scan_id
+        if teacher_id not in start_scan and completed_at >= joined[teacher_id]:
+            start_scan[teacher_id] = scan_id
+    needed = set(start_scan.values()) | set(latest_scan.values())
+    answers: dict[int, dict[str, int]] = {scan_id: {} for scan_id in needed}
+    if needed:
+        rows = db.session.execute(
+            select(TpackAnswer.scan_id, TpackAnswer.statement_id, TpackAnswer.value).where(
+                TpackAnswer.scan_id.in_(list(needed))
+            )
+        )
+        for scan_id, statement_id, value in rows:
+            answers[scan_id][statement_id] = value
+    domain_ids = [d.id for d in instrument.domains]
+    start_profiles = [domain_means(instrument, answers[s]) for s in start_scan.values()]
+    now_profiles = [domain_means(instrument, answers[s]) for s in latest_scan.values()]
+    return CohortTpack(
+        start=cohort_aggregate(domain_ids, start_profiles, min_group),
+        now=cohort_aggregate(domain_ids, now_profiles, min_group),
+        start_count=len(start_profiles),
+        now_count=len(now_profiles),
+    )
+
+
+def aggregate_csv(instrument: Instrument, result: CohortTpack) -> str:
+    """The aggregates as CSV for Dutch spreadsheets (semicolons, decimal comma); no names."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["domein", "naam", "begin", "nu"])
+    for domain in instrument.domains:
+        writer.writerow([domain.id, domain.name, _cell(result.start, domain.id), _cell(result.now, domain.id)])
+    writer.writerow(
+        [
+            "deelnemers",
+            "deelnemers met een scan",
+            TOO_FEW if result.start is None else result.start_count,
+            TOO_FEW if result.now is None else result.now_count,
+        ]
+    )
+    return out.getvalue()
+
+
+def _cell(aggregate: DomainMeans | None, domain_id: str) -> str:
+    if aggregate is None:
+        return TOO_FEW
+    value = aggregate.get(domain_id)
+    return TOO_FEW if value is None else format_mean(value)
+
+
+# --- reach ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reach:
+    trainer_id: int
+    trainer_name: str
+    cohorts: int
+    teachers: int
+    new_trainers: int
+    classes: int
+    students: int
+
+
+def reach(user: User) -> list[Reach]:
+    """Per trainer: cohorts, teachers reached, how many of them became trainers, and the classes
+    (not archived) and students those teachers now teach. Counts only, in a fixed number of queries."""
+    trainers_query = select(User.id, User.display_name).order_by(func.lower(User.display_name), User.id)
+    if user.is_admin:
+        trainers_query = trainers_query.where(
+            or_(User.is_trainer.is_(True), User.id.in_(select(Cohort.trainer_id).where(Cohort.trainer_id.is_not(None))))
+        )
+    else:
+        trainers_query = trainers_query.where(User.id == user.id)
+    trainers = db.session.execute(trainers_query).all()
+    ids = [trainer_id for trainer_id, _ in trainers]
+
+    members = (
+        select(Cohort.trainer_id.label("trainer_id"), CohortMember.user_id.label("teacher_id"))
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(Cohort.trainer_id.in_(ids))
+        .subquery()
+    )
+    cohorts = _counts(select(Cohort.trainer_id, func.count(Cohort.id)).where(Cohort.trainer_id.in_(ids)))
+    teachers = _counts(select(members.c.trainer_id, func.count(func.distinct(members.c.teacher_id))))
+    new_trainers = _counts(
+        select(members.c.trainer_id, func.count(func.distinct(User.id)))
+        .join(User, User.id == members.c.teacher_id)
+        .where(User.is_trainer.is_(True))
+    )
+    taught = (
+        select(members.c.trainer_id, ClassTeacher.class_id)
+        .join(ClassTeacher, ClassTeacher.teacher_id == members.c.teacher_id)
+        .join(SchoolClass, SchoolClass.id == ClassTeacher.class_id)
+        .where(SchoolClass.archived_at.is_(None))
+        .subquery()
+    )
+    classes = _counts(select(taught.c.trainer_id, func.count(func.distinct(taught.c.class_id))))
+    students = _counts(
+        select(taught.c.trainer_id, func.count(func.distinct(Enrolment.student_id))).join(
+            Enrolment, Enrolment.class_id == taught.c.class_id
+        )
+    )
+    return [
+        Reach(
+            trainer_id=trainer_id,
+            trainer_name=name,
+            cohorts=cohorts.get(trainer_id, 0),
+            teachers=teachers.get(trainer_id, 0),
+            new_trainers=new_trainers.get(trainer_id, 0),
+            classes=classes.get(trainer_id, 0),
+            students=students.get(trainer_id, 0),
+        )
+        for trainer_id, name in trainers
+    ]
+
+
+def _counts(query: Select) -> dict[int, int]:
+    """Run a ``(trainer_id, count)`` query grouped by its first column."""
+    first = query.selected_columns[0]
+    return {trainer_id: count for trainer_id, count in db.session.execute(query.group_by(first))}

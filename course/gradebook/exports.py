@@ -1,0 +1,176 @@
+"""The grid and the item analysis as files the school can use: CSV and XLSX. No Flask in here.
+
+One value per cell (score, maximum and percentage each in their own column), numbers as numbers,
+so a spreadsheet can sort and sum them. CSV is UTF-8 with a byte order mark, so Excel reads the
+accents in names right, comma separated with standard quoting.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .analysis import QuizAnalysis
+from .grid import Grid, QuizCell, StudentRow, rounded
+
+Cell = str | int | Decimal | None
+Table = tuple[list[str], list[list[Cell]]]
+
+BOM = "\ufeff"
+# A text starting with one of these is a formula to a spreadsheet; student names are user input.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+
+
+def file_name(kind: str, class_name: str, day: date, extension: str, extra: str = "") -> str:
+    """``cijfers-MV2A-2026-11-28.xlsx``: safe characters only, readable in a download folder."""
+    parts = [kind, _safe(extra), _safe(class_name) or "klas", day.isoformat()]
+    return "-".join(p for p in parts if p) + f".{extension}"
+
+
+def _safe(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-")
+
+
+def _number(value: Decimal | None) -> Decimal | None:
+    """Trailing zeros off (18.5000 -> 18.5), so a file shows what the page shows."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
+# -- the grid -------------------------------------------------------------------------------------
+
+
+def _quiz_cells(cell: QuizCell | None, has_quiz: bool) -> list[Cell]:
+    if not has_quiz:
+        return [None, None, None, None]
+    if cell is None:
+        return [None, None, None, 0]
+    return [_number(cell.score), cell.max_score, rounded(cell.percentage, 1), cell.attempts_used]
+
+
+def grid_table(grid: Grid, rows: Sequence[StudentRow]) -> Table:
+    header = ["Naam", "Gebruikersnaam"]
+    for lesson in grid.lessons:
+        label = f"Les {lesson.number}"
+        header += [f"{label} klaar", f"{label} opdracht", f"{label} quiz score", f"{label} quiz max",
+                   f"{label} quiz %", f"{label} quiz pogingen"]
+    if grid.final_quiz is not None:
+        header += ["Eindtoets score", "Eindtoets max", "Eindtoets %", "Eindtoets pogingen"]
+    header += ["Lessen klaar", "Gemiddelde quizscore %", "Opdrachten goedgekeurd", "Achter"]
+    body: list[list[Cell]] = []
+    for row in rows:
+        values: list[Cell] = [row.name, row.username]
+        for cell in row.cells:
+            values += ["ja" if cell.done else "nee", cell.assignment_label if cell.has_assignment else None]
+            values += _quiz_cells(cell.quiz, cell.lesson.quiz is not None)
+        if grid.final_quiz is not None:
+            values += _quiz_cells(row.final, True)
+        values += [row.lessons_done, rounded(row.average_percentage, 1), row.approved, "ja" if row.behind else "nee"]
+        body.append(values)
+    return header, body
+
+
+# -- item analysis --------------------------------------------------------------------------------
+
+
+def _stat(value: float | None) -> Decimal | None:
+    return None if value is None else rounded(Decimal(str(value)), 2)
+
+
+def discrimination_note(too_few: bool, value: float | None) -> str:
+    if too_few:
+        return "te weinig pogingen"
+    return "niet te bepalen" if value is None else ""
+
+
+def question_table(analysis: QuizAnalysis) -> Table:
+    header = ["Vraag", "Vraag-id", "Soort", "Pogingen", "p-waarde", "Rir", "Rir toelichting", "Vervallen",
+              "Meest gekozen fout antwoord", "Aantal", "Denkfout"]
+    body: list[list[Cell]] = []
+    for item in analysis.items:
+        wrong = item.wrong_choices[0] if item.wrong_choices else None
+        body.append([
+            item.number, item.question.id, item.question.kind, item.attempts, _stat(item.facility),
+            _stat(item.discrimination), discrimination_note(item.too_few, item.discrimination),
+            "ja" if item.voided else "nee",
+            wrong.text if wrong else None, wrong.count if wrong else None, wrong.misconception if wrong else None,
+        ])
+    return header, body
+
+
+def choice_table(analysis: QuizAnalysis) -> Table:
+    """One row per answer option (per pair or item for matching and ordering), with the stats of
+    its question repeated, so the file sorts and filters on its own."""
+    header = ["Vraag", "Vraag-id", "Soort", "Pogingen", "p-waarde", "Rir", "Rir toelichting", "Keuze-id",
+              "Keuze", "Goed", "Aantal", "Deel %", "Denkfout", "Uitleg denkfout"]
+    body: list[list[Cell]] = []
+    for item in analysis.items:
+        for choice in item.choices:
+            body.append([
+                item.number, item.question.id, item.question.kind, item.attempts, _stat(item.facility),
+                _stat(item.discrimination), discrimination_note(item.too_few, item.discrimination),
+                choice.choice_id, choice.text, "ja" if choice.correct else "nee", choice.count,
+                rounded(Decimal(str(choice.share * 100)), 1), choice.misconception, choice.explanation,
+            ])
+    return header, body
+
+
+# -- writers --------------------------------------------------------------------------------------
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_START) else value
+    return str(value)
+
+
+def to_csv(table: Table) -> bytes:
+    header, body = table
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=",", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([_text(h) for h in header])
+    for row in body:
+        writer.writerow([_text(v) for v in row])
+    return (BOM + out.getvalue()).encode("utf-8")
+
+
+def _sheet_title(title: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Blad"
+
+
+def to_xlsx(sheets: Sequence[tuple[str, Table]]) -> bytes:
+    """One sheet per table: bold header row, header and first column frozen, numbers as numbers."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, (header, body) in sheets:
+        sheet = book.create_sheet(_sheet_title(title))
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for values in body:
+            sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                # openpyxl reads "=..." as a formula; a name is never one.
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
+        sheet.freeze_panes = "B2"
+        for column, name in enumerate(header, start=1):
+            sheet.column_dimensions[sheet.cell(1, column).column_letter].width = max(10, min(40, len(name) + 2))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,234 @@
+"""Gradebook pages for the teachers of a class: the grid, one student, item analysis per quiz,
+the misconceptions the class holds, and the downloads. All GET: nothing here changes anything."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from decimal import Decimal
+
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, SelectField
+
+from ..access import role_required
+from ..attempts import voided_question_ids
+from ..catalog import catalog
+from ..content.quizzes import Quiz
+from ..models import SchoolClass
+from ..quiz_forms import format_points, review
+from ..scopes import class_for_teacher_or_404, student_in_class_or_404
+from ..templating import LOCAL_ZONE
+from . import analysis, exports, loaders
+from .grid import ASSIGNMENT_LABELS, SORTS, arrange, load_grid, rounded
+
+bp = Blueprint("gradebook", __name__, url_prefix="/teacher/gradebook")
+
+SORT_LABELS = {"name": "Naam", "progress": "Voortgang (meeste lessen klaar eerst)", "score": "Gemiddelde quizscore"}
+KIND_LABELS = {
+    "single": "één antwoord",
+    "truefalse": "waar of niet waar",
+    "multiple": "meer antwoorden",
+    "ordering": "volgorde",
+    "matching": "koppelen",
+}
+
+
+@bp.context_processor
+def _helpers() -> dict[str, object]:
+    return {"number": format_points, "percent": percent_text, "stat": stat_text, "rounded": rounded}
+
+
+def percent_text(value: Decimal | float | None) -> str:
+    """A whole percentage for the page, "-" when there is none."""
+    if value is None:
+        return "-"
+    return f"{rounded(Decimal(str(value)))}%"
+
+
+def stat_text(value: float | None) -> str:
+    """A statistic with two decimals and a Dutch decimal comma: 0,85."""
+    if value is None:
+        return "-"
+    return f"{rounded(Decimal(str(value)), 2)}".replace(".", ",")
+
+
+class GridOptions(FlaskForm):
+    """How to show the grid; read from the query string, so it needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    sort = SelectField("Sorteer op", choices=[(key, SORT_LABELS[key]) for key in SORTS], default="name")
+    achter = BooleanField("Alleen wie achterloopt")
+
+
+def _class(class_id: int) -> SchoolClass:
+    return class_for_teacher_or_404(current_user, class_id)
+
+
+def _quiz_or_404(slug: str) -> Quiz:
+    quiz = catalog().quizzes.get(slug)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+def _today() -> datetime:
+    return datetime.now(LOCAL_ZONE)
+
+
+def _download(data: bytes, name: str, mimetype: str) -> Response:
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "private, no-store"  # grades are personal data
+    return response
+
+
+def _links() -> dict[str, bool]:
+    return {"assignment_links": "assignments" in current_app.blueprints}
+
+
+# -- the grid -------------------------------------------------------------------------------------
+
+
+@bp.get("/<int:class_id>")
+@role_required("teacher", "admin")
+def grid(class_id: int) -> str:
+    school_class = _class(class_id)
+    options = GridOptions(formdata=request.args)
+    if not options.validate():
+        options = GridOptions(formdata=None)
+    data = load_grid(school_class.id, catalog())
+    rows = arrange(data, options.sort.data or "name", behind_only=bool(options.achter.data))
+    return render_template(
+        "gradebook/grid.html",
+        school_class=school_class,
+        grid=data,
+        rows=rows,
+        options=options,
+        sort_labels=SORT_LABELS,
+        **_links(),
+    )
+
+
+@bp.get("/<int:class_id>/cijfers.<any(csv, xlsx):fmt>")
+@role_required("teacher", "admin")
+def export_grid(class_id: int, fmt: str) -> Response:
+    school_class = _class(class_id)
+    data = load_grid(school_class.id, catalog())
+    table = exports.grid_table(data, arrange(data, "name"))
+    name = exports.file_name("cijfers", school_class.name, _today().date(), fmt)
+    if fmt == "csv":
+        return _download(exports.to_csv(table), name, exports.CSV_MIMETYPE)
+    return _download(exports.to_xlsx([(f"Cijfers {school_class.name}", table)]), name, exports.XLSX_MIMETYPE)
+
+
+# -- one student ----------------------------------------------------------------------------------
+
+
+@bp.get("/<int:class_id>/students/<int:student_id>")
+@role_required("teacher", "admin")
+def student(class_id: int, student_id: int) -> str:
+    school_class = _class(class_id)
+    person = student_in_class_or_404(school_class, student_id)
+    data = load_grid(school_class.id, catalog(), only=person.id)
+    work = loaders.student_work(person.id)
+    counting = {q.token for q in data.rows[0].quizzes if q.token} if data.rows else set()
+    return render_template(
+        "gradebook/student.html",
+        school_class=school_class,
+        student=person,
+        grid=data,
+        row=data.rows[0] if data.rows else None,
+        work=work,
+        counting=counting,
+        quizzes=catalog().quizzes,
+        lessons=catalog().lessons,
+        labels=ASSIGNMENT_LABELS,
+        **_links(),
+    )
+
+
+@bp.get("/<int:class_id>/attempts/<token>")
+@role_required("teacher", "admin")
+def attempt(class_id: int, token: str) -> str:
+    """A student's attempt as the teacher sees it: what was chosen, the right answers, the feedback."""
+    school_class = _class(class_id)
+    found = loaders.class_attempt(school_class.id, token)
+    if found is None:
+        abort(404)
+    quiz = _quiz_or_404(found.quiz_slug)
+    person = student_in_class_or_404(school_class, found.user_id)
+    # As the student's own review shows it: voided in any class the student is in.
+    voided = voided_question_ids(found.user_id, quiz.slug)
+    percentage = found.score * 100 / found.max_score if found.score is not None and found.max_score else None
+    return render_template(
+        "gradebook/attempt.html",
+        school_class=school_class,
+        student=person,
+        quiz=quiz,
+        attempt=found,
+        rows=review(quiz, found, voided),
+        attempt_percentage=percentage,
+        changed=found.quiz_version != quiz.version,
+    )
+
+
+# -- item analysis and misconceptions -------------------------------------------------------------
+
+
+def _analysis(school_class: SchoolClass, quiz: Quiz) -> analysis.QuizAnalysis:
+    content = catalog()
+    responses = loaders.quiz_responses(school_class.id, quiz.slug, content)
+    voided = loaders.voided_in_class(school_class.id, quiz.slug)
+    return analysis.analyse_quiz(quiz, responses, content.misconceptions, voided)
+
+
+@bp.get("/<int:class_id>/quizzes/<slug>")
+@role_required("teacher", "admin")
+def items(class_id: int, slug: str) -> str:
+    school_class = _class(class_id)
+    quiz = _quiz_or_404(slug)
+    return render_template(
+        "gradebook/items.html",
+        school_class=school_class,
+        quiz=quiz,
+        result=_analysis(school_class, quiz),
+        minimum=analysis.MIN_ATTEMPTS_FOR_DISCRIMINATION,
+        kind_labels=KIND_LABELS,
+        lesson=catalog().lessons.get(quiz.lesson or ""),
+    )
+
+
+@bp.get("/<int:class_id>/quizzes/<slug>/itemanalyse.<any(csv, xlsx):fmt>")
+@role_required("teacher", "admin")
+def export_items(class_id: int, slug: str, fmt: str) -> Response:
+    school_class = _class(class_id)
+    quiz = _quiz_or_404(slug)
+    result = _analysis(school_class, quiz)
+    name = exports.file_name("itemanalyse", school_class.name, _today().date(), fmt, extra=quiz.slug)
+    if fmt == "csv":
+        return _download(exports.to_csv(exports.choice_table(result)), name, exports.CSV_MIMETYPE)
+    sheets = [("Vragen", exports.question_table(result)), ("Antwoorden", exports.choice_table(result))]
+    return _download(exports.to_xlsx(sheets), name, exports.XLSX_MIMETYPE)
+
+
+@bp.get("/<int:class_id>/denkfouten")
+@role_required("teacher", "admin")
+def misconceptions(class_id: int) -> str:
+    school_class = _class(class_id)
+    content = catalog()
+    shares = analysis.misconception_shares(
+        loaders.class_misconceptions(school_class.id, content),
+        analysis.tags_by_quiz(content.quizzes.values()),
+        content.misconceptions,
+    )
+    return render_template(
+        "gradebook/misconceptions.html",
+        school_class=school_class,
+        shares=shares,
+        quizzes=content.quizzes,
+        item_url=lambda slug: url_for("gradebook.items", class_id=school_class.id, slug=slug),
+    )

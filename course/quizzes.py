@@ -1,0 +1,247 @@
+"""Taking a quiz: intro and policy, one attempt page, the review; teachers void a question.
+
+Students take quizzes for a grade. Staff (teacher, trainer, admin) take them as a preview: stored
+with ``is_preview`` so they never reach a gradebook or the attempt limit.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from . import attempts
+from .access import role_required
+from .catalog import catalog
+from .classes import ActionForm
+from .content.quizzes import Quiz
+from .extensions import db
+from .models import QuizAttempt, SchoolClass
+from .quiz_forms import (
+    KIND_HINTS,
+    KIND_NAMES,
+    QuizForm,
+    format_points,
+    percentage,
+    points_label,
+    question_fields,
+    quiz_form,
+    reaches_pass_mark,
+    review,
+)
+from .results import counting_attempt
+from .scopes import class_for_teacher_or_404, classes_taught_by
+
+bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
+
+
+@bp.app_template_filter("quiz_points")
+def _points_filter(value: object) -> str:
+    return points_label(value)  # type: ignore[arg-type]
+
+
+@bp.app_template_filter("quiz_number")
+def _number_filter(value: object) -> str:
+    return format_points(value)  # type: ignore[arg-type]
+
+
+def _quiz_or_404(slug: str) -> Quiz:
+    quiz = catalog().quizzes.get(slug)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+def _attempt_or_404(quiz: Quiz, token: str) -> QuizAttempt:
+    """Only the owner reaches an attempt; anyone else's token is simply not found."""
+    attempt = attempts.owned_attempt(current_user.id, quiz.slug, token)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def _is_preview() -> bool:
+    return bool(current_user.is_staff)
+
+
+def _lesson_url(quiz: Quiz) -> str | None:
+    if quiz.lesson and "lessons" in current_app.blueprints and quiz.lesson in catalog().lessons:
+        return url_for("lessons.show", slug=quiz.lesson)
+    return None
+
+
+# -- intro ----------------------------------------------------------------------------------------
+
+
+@bp.get("/<slug>")
+@login_required
+def show(slug: str) -> str:
+    quiz = _quiz_or_404(slug)
+    preview = _is_preview()
+    done = attempts.submitted_attempts(current_user.id, quiz.slug)
+    counted = [a for a in done if not a.is_preview]
+    used = len(counted)
+    limit = quiz.policy.max_attempts
+    left = None if limit is None else max(0, limit - used)
+    my_classes = []
+    if current_user.is_teacher or current_user.is_admin:
+        my_classes = list(db.session.scalars(
+            classes_taught_by(current_user).where(SchoolClass.archived_at.is_(None)).order_by(SchoolClass.name)
+        ))
+    counting = counting_attempt(counted, quiz.policy.counts)
+    return render_template(
+        "quizzes/show.html",
+        quiz=quiz,
+        preview=preview,
+        attempts=done,
+        counting=counting,
+        passed=bool(counting) and reaches_pass_mark(counting.score, counting.max_score, quiz.policy.pass_percentage),
+        used=used,
+        left=left,
+        can_start=preview or left is None or left > 0,
+        open_attempt=attempts.open_attempt(current_user.id, quiz.slug),
+        lesson_url=_lesson_url(quiz),
+        my_classes=my_classes,
+        action=ActionForm(),
+        percentage=percentage,
+    )
+
+
+@bp.post("/<slug>/start")
+@login_required
+def start(slug: str) -> Response:
+    quiz = _quiz_or_404(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = attempts.start_attempt(current_user, quiz, preview=_is_preview())
+    except attempts.AttemptError as err:
+        flash(err.message, "error")
+        return redirect(url_for("quizzes.show", slug=slug))
+    return redirect(url_for("quizzes.attempt", slug=slug, token=attempt.token))
+
+
+# -- the attempt ----------------------------------------------------------------------------------
+
+
+@bp.get("/<slug>/attempts/<token>")
+@login_required
+def attempt(slug: str, token: str) -> str | Response:
+    quiz = _quiz_or_404(slug)
+    found = _attempt_or_404(quiz, token)
+    if found.submitted_at is not None:
+        return redirect(url_for("quizzes.review_attempt", slug=slug, token=token))
+    return _render_attempt(quiz, found, quiz_form(quiz, found.seed, formdata=None))
+
+
+def _render_attempt(quiz: Quiz, found: QuizAttempt, form: QuizForm) -> str:
+    return render_template(
+        "quizzes/attempt.html",
+        quiz=quiz,
+        attempt=found,
+        form=form,
+        fields_of=lambda question: question_fields(form, question),
+        hints=KIND_HINTS,
+        changed=found.quiz_version != quiz.version,
+    )
+
+
+@bp.post("/<slug>/attempts/<token>")
+@login_required
+def submit(slug: str, token: str) -> str | Response:
+    quiz = _quiz_or_404(slug)
+    found = _attempt_or_404(quiz, token)
+    review_url = url_for("quizzes.review_attempt", slug=slug, token=token)
+    if found.submitted_at is not None:
+        # A double click, the back button or a second tab: the first submit already counted.
+        return redirect(review_url)
+    form = quiz_form(quiz, found.seed)
+    if not form.validate_on_submit():
+        return _render_attempt(quiz, found, form)
+    if attempts.submit_attempt(current_user.id, token, quiz, form.answers()):
+        flash("Je antwoorden zijn ingeleverd. Hieronder zie je wat goed ging en wat niet.", "success")
+    return redirect(review_url)
+
+
+@bp.get("/<slug>/attempts/<token>/review")
+@login_required
+def review_attempt(slug: str, token: str) -> str | Response:
+    quiz = _quiz_or_404(slug)
+    found = _attempt_or_404(quiz, token)
+    if found.submitted_at is None:
+        return redirect(url_for("quizzes.attempt", slug=slug, token=token))
+    voided = attempts.voided_question_ids(current_user.id, quiz.slug)
+    return render_template(
+        "quizzes/review.html",
+        quiz=quiz,
+        attempt=found,
+        rows=review(quiz, found, voided),
+        show_answers=quiz.policy.show_answers,
+        changed=found.quiz_version != quiz.version,
+        percent=percentage(found.score, found.max_score),
+        passed=reaches_pass_mark(found.score, found.max_score, quiz.policy.pass_percentage),
+    )
+
+
+# -- teachers: void a question for one class ------------------------------------------------------
+
+
+@bp.get("/<slug>/classes/<int:class_id>")
+@role_required("teacher", "admin")
+def class_questions(slug: str, class_id: int) -> str:
+    quiz = _quiz_or_404(slug)
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    done = attempts.class_attempts(school_class.id, quiz.slug)
+    return render_template(
+        "quizzes/class.html",
+        quiz=quiz,
+        school_class=school_class,
+        voided=attempts.voided_in_class(school_class.id, quiz.slug),
+        attempt_count=len(done),
+        older=sum(1 for a in done if a.quiz_version != quiz.version),
+        students=len({a.user_id for a in done}),
+        kind_names=KIND_NAMES,
+        action=ActionForm(),
+    )
+
+
+@bp.post("/<slug>/classes/<int:class_id>/questions/<question_id>/void")
+@role_required("teacher", "admin")
+def void(slug: str, class_id: int, question_id: str) -> Response:
+    return _set_void(slug, class_id, question_id, voided=True)
+
+
+@bp.post("/<slug>/classes/<int:class_id>/questions/<question_id>/unvoid")
+@role_required("teacher", "admin")
+def unvoid(slug: str, class_id: int, question_id: str) -> Response:
+    return _set_void(slug, class_id, question_id, voided=False)
+
+
+def _set_void(slug: str, class_id: int, question_id: str, voided: bool) -> Response:
+    quiz = _quiz_or_404(slug)
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    question = quiz.question(question_id)
+    if question is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    number = quiz.questions.index(question) + 1
+    change = attempts.void_question if voided else attempts.unvoid_question
+    try:
+        changes = change(current_user, school_class, quiz, question_id)
+    except attempts.AttemptError as err:
+        flash(err.message, "error")
+    else:
+        regraded = sum(1 for c in changes if c.changed)
+        if voided:
+            flash(
+                f"Vraag {number} is vervallen voor {school_class.name}: iedereen krijgt er "
+                f"{points_label(question.points)} voor. {regraded} poging(en) opnieuw nagekeken.",
+                "success",
+            )
+        else:
+            flash(
+                f"Vraag {number} telt weer mee voor {school_class.name}. {regraded} poging(en) opnieuw nagekeken.",
+                "success",
+            )
+    return redirect(url_for("quizzes.class_questions", slug=slug, class_id=class_id))

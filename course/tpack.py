@@ -1,0 +1,340 @@
+"""The TPACK self-assessment: a teacher's own scans, results and growth over time.
+
+Everything here is private to the person who filled it in: scans are only ever loaded with
+``teacher_id == current_user.id``, so another teacher, a trainer or an admin gets a 404.
+Trainers see cohort aggregates through ``course.trainer``, never these pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import delete, select
+from werkzeug.wrappers import Response
+from wtforms import RadioField, SubmitField
+from wtforms.fields.choices import SelectChoice
+
+from .access import role_required
+from .catalog import catalog, markdown_html
+from .content.tpack import Instrument
+from .extensions import db
+from .models import TpackAnswer, TpackScan, User, utcnow
+from .radar import Series, radar_svg, style_description
+from .templating import dutch_datetime, register_nav
+from .tpack_profile import (
+    BAND_LABELS,
+    domain_bands,
+    domain_change,
+    domain_means,
+    format_change,
+    format_mean,
+)
+
+bp = Blueprint("tpack", __name__, url_prefix="/teacher/tpack")
+ROLES = ("teacher", "trainer")
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    register_nav("tpack.index", "TPACK-scan", "teacher")
+    register_nav("tpack.index", "TPACK-scan", "trainer")
+    state.app.add_template_filter(format_mean, "tpack_mean")
+    state.app.add_template_filter(format_change, "tpack_change")
+
+
+# --- services (no Flask) ------------------------------------------------------------------
+
+
+class IncompleteScan(Exception):
+    """Finishing needs an answer to every statement; ``missing`` lists the ones without."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(f"{len(missing)} statement(s) unanswered")
+        self.missing = missing
+
+
+def own_scan(user: User, scan_id: int) -> TpackScan | None:
+    return db.session.scalar(select(TpackScan).where(TpackScan.id == scan_id, TpackScan.teacher_id == user.id))
+
+
+def open_scan(user: User) -> TpackScan | None:
+    return db.session.scalar(
+        select(TpackScan)
+        .where(TpackScan.teacher_id == user.id, TpackScan.completed_at.is_(None))
+        .order_by(TpackScan.started_at.desc(), TpackScan.id.desc())
+    )
+
+
+def start_or_continue(user: User, instrument: Instrument) -> TpackScan:
+    """At most one unfinished scan per teacher, so a double click never starts two."""
+    scan = open_scan(user)
+    if scan is None:
+        scan = TpackScan(teacher_id=user.id, instrument_version=instrument.version)
+        db.session.add(scan)
+        db.session.commit()
+    return scan
+
+
+def completed_scans(user: User) -> list[TpackScan]:
+    return list(
+        db.session.scalars(
+            select(TpackScan)
+            .where(TpackScan.teacher_id == user.id, TpackScan.completed_at.is_not(None))
+            .order_by(TpackScan.completed_at, TpackScan.id)
+        )
+    )
+
+
+def answers_for(scan_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Answers per scan for several scans in one query."""
+    found: dict[int, dict[str, int]] = {scan_id: {} for scan_id in scan_ids}
+    if scan_ids:
+        rows = db.session.execute(
+            select(TpackAnswer.scan_id, TpackAnswer.statement_id, TpackAnswer.value).where(
+                TpackAnswer.scan_id.in_(scan_ids)
+            )
+        )
+        for scan_id, statement_id, value in rows:
+            found[scan_id][statement_id] = value
+    return found
+
+
+def save_answers(scan: TpackScan, instrument: Instrument, answers: Mapping[str, int]) -> None:
+    """Store the given answers (others stay as they were); safe to repeat."""
+    known = set(instrument.statement_ids)
+    given = {sid: value for sid, value in answers.items() if sid in known and 1 <= value <= len(instrument.scale)}
+    if given:
+        db.session.execute(
+            delete(TpackAnswer).where(TpackAnswer.scan_id == scan.id, TpackAnswer.statement_id.in_(list(given)))
+        )
+        db.session.add_all(TpackAnswer(scan_id=scan.id, statement_id=sid, value=v) for sid, v in given.items())
+    scan.instrument_version = instrument.version
+    db.session.commit()
+
+
+def complete_scan(scan: TpackScan, instrument: Instrument) -> None:
+    stored = answers_for([scan.id])[scan.id]
+    missing = [sid for sid in instrument.statement_ids if sid not in stored]
+    if missing:
+        raise IncompleteScan(missing)
+    scan.completed_at = utcnow()
+    db.session.commit()
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+class ScaleField(RadioField):
+    """A five-point answer that may stay empty when saving halfway; Afronden checks completeness."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None and not self.raw_data:
+            return
+        super().pre_validate(form)
+
+
+def field_name(statement_id: str) -> str:
+    return f"a_{statement_id}"
+
+
+_form_classes: dict[str, type[FlaskForm]] = {}
+
+
+def scan_form_class(instrument: Instrument) -> type[FlaskForm]:
+    """A form with one radio group per statement, built once per instrument version."""
+    cached = _form_classes.get(instrument.version)
+    if cached is not None:
+        return cached
+    choices = [SelectChoice(str(index + 1), label) for index, label in enumerate(instrument.scale)]
+    fields: dict[str, Any] = {
+        # The label names the statement by number, so the error summary stays short to read.
+        field_name(statement_id): ScaleField(
+            f"Stelling {number}",
+            choices=choices,
+            coerce=int,
+            invalid_choice_message="Kies een van de vijf antwoorden.",
+            invalid_value_message="Kies een van de vijf antwoorden.",
+        )
+        for number, statement_id in enumerate(instrument.statement_ids, start=1)
+    }
+    fields["save"] = SubmitField("Tussentijds opslaan")
+    fields["finish"] = SubmitField("Afronden")
+    form_class = type("TpackScanForm", (FlaskForm,), fields)
+    _form_classes[instrument.version] = form_class
+    return form_class
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+# --- views ----------------------------------------------------------------------------------
+
+
+def _instrument() -> Instrument:
+    instrument = catalog().tpack
+    if not isinstance(instrument, Instrument):
+        abort(404)
+    return instrument
+
+
+def _own_scan_or_404(scan_id: int) -> TpackScan:
+    scan = own_scan(current_user, scan_id)
+    if scan is None:
+        abort(404)
+    return scan
+
+
+def _min_group() -> int:
+    return int(current_app.config["TPACK_MIN_GROUP"])
+
+
+@bp.get("/")
+@role_required(*ROLES)
+def index() -> str:
+    instrument = _instrument()
+    unfinished = open_scan(current_user)
+    answered = len(answers_for([unfinished.id])[unfinished.id]) if unfinished else 0
+    return render_template(
+        "tpack/index.html",
+        instrument=instrument,
+        unfinished=unfinished,
+        answered=answered,
+        scans=completed_scans(current_user),
+        form=ActionForm(),
+        min_group=_min_group(),
+    )
+
+
+@bp.post("/start")
+@role_required(*ROLES)
+def start() -> Response:
+    instrument = _instrument()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    scan = start_or_continue(current_user, instrument)
+    return redirect(url_for("tpack.scan", scan_id=scan.id))
+
+
+@bp.route("/scan/<int:scan_id>", methods=["GET", "POST"])
+@role_required(*ROLES)
+def scan(scan_id: int) -> str | Response:
+    instrument = _instrument()
+    scan = _own_scan_or_404(scan_id)
+    if scan.completed_at is not None:
+        # A second click on Afronden, or an old bookmark: the scan is done, show its result.
+        return redirect(url_for("tpack.result", scan_id=scan.id))
+    form_class = scan_form_class(instrument)
+    stored = answers_for([scan.id])[scan.id]
+    form = form_class(data={field_name(sid): value for sid, value in stored.items()})
+    if not form.validate_on_submit():
+        return _render_scan(instrument, scan, form)
+    given = {sid: form[field_name(sid)].data for sid in instrument.statement_ids}
+    save_answers(scan, instrument, {sid: value for sid, value in given.items() if value is not None})
+    if not form.finish.data:
+        flash("Je antwoorden zijn bewaard. Je kunt later verder gaan waar je was.", "success")
+        return redirect(url_for("tpack.index"))
+    try:
+        complete_scan(scan, instrument)
+    except IncompleteScan as err:
+        for sid in err.missing:
+            form[field_name(sid)].errors.append("Kies een antwoord bij deze stelling.")
+        return _render_scan(instrument, scan, form, missing=len(err.missing))
+    flash("Je scan is afgerond. Hieronder zie je je uitslag.", "success")
+    return redirect(url_for("tpack.result", scan_id=scan.id))
+
+
+def _render_scan(instrument: Instrument, scan: TpackScan, form: FlaskForm, missing: int = 0) -> str:
+    answered = sum(1 for sid in instrument.statement_ids if form[field_name(sid)].data is not None)
+    return render_template(
+        "tpack/scan.html",
+        instrument=instrument,
+        scan=scan,
+        form=form,
+        field_name=field_name,
+        numbers={sid: number for number, sid in enumerate(instrument.statement_ids, start=1)},
+        answered=answered,
+        missing=missing,
+        min_group=_min_group(),
+    )
+
+
+def profile_chart(instrument: Instrument, series: list[Series], *, title: str, chart_id: str, intro: str) -> str:
+    """The radar chart with every number also in its text alternative (the SVG's desc)."""
+    lines = []
+    for index, line in enumerate(series):
+        numbers = ", ".join(
+            f"{domain.name} {format_mean(value)}" for domain, value in zip(instrument.domains, line.values, strict=True)
+        )
+        lines.append(f"{line.label} ({style_description(index)}): {numbers}.")
+    axes = [d.id for d in instrument.domains]
+    return radar_svg(axes, series, title=title, description=f"{intro} {' '.join(lines)}", chart_id=chart_id)
+
+
+def _chart(instrument: Instrument, series: list[Series], title: str, chart_id: str) -> str:
+    intro = "Jouw gemiddelde per TPACK-domein op een schaal van 1 tot 5."
+    return profile_chart(instrument, series, title=title, chart_id=chart_id, intro=intro)
+
+
+def scan_label(number: int, scan: TpackScan) -> str:
+    return f"Scan {number}, {dutch_datetime(scan.completed_at, with_time=False)}"
+
+
+@bp.get("/scan/<int:scan_id>/result")
+@role_required(*ROLES)
+def result(scan_id: int) -> str | Response:
+    instrument = _instrument()
+    scan = _own_scan_or_404(scan_id)
+    if scan.completed_at is None:
+        return redirect(url_for("tpack.scan", scan_id=scan.id))
+    means = domain_means(instrument, answers_for([scan.id])[scan.id])
+    bands = domain_bands(instrument, means)
+    scans = completed_scans(current_user)
+    number = next(i for i, s in enumerate(scans, start=1) if s.id == scan.id)
+    values = [means[d.id] for d in instrument.domains]
+    chart = _chart(instrument, [Series(scan_label(number, scan), values)], "Jouw TPACK-profiel", "tpack-uitslag")
+    advice = {d.id: markdown_html(d.advice[bands[d.id]]) for d in instrument.domains if bands[d.id] in d.advice}
+    ranked = sorted((m, d.name) for d in instrument.domains if (m := means[d.id]) is not None)
+    return render_template(
+        "tpack/result.html",
+        instrument=instrument,
+        scan=scan,
+        number=number,
+        total=len(scans),
+        means=means,
+        bands=bands,
+        band_labels=BAND_LABELS,
+        advice=advice,
+        chart=chart,
+        weakest=ranked[0] if ranked else None,
+        strongest=ranked[-1] if ranked else None,
+        min_group=_min_group(),
+    )
+
+
+@bp.get("/history")
+@role_required(*ROLES)
+def history() -> str:
+    instrument = _instrument()
+    scans = completed_scans(current_user)
+    answers = answers_for([s.id for s in scans])
+    profiles = [domain_means(instrument, answers[s.id]) for s in scans]
+    labels = [scan_label(number, s) for number, s in enumerate(scans, start=1)]
+    series = [Series(label, [p[d.id] for d in instrument.domains]) for label, p in zip(labels, profiles, strict=True)]
+    chart = _chart(instrument, series, "Jouw TPACK-scans over elkaar", "tpack-groei") if scans else None
+    change = domain_change([d.id for d in instrument.domains], profiles[0], profiles[-1]) if len(scans) > 1 else None
+    return render_template(
+        "tpack/history.html",
+        instrument=instrument,
+        scans=scans,
+        labels=labels,
+        profiles=profiles,
+        change=change,
+        chart=chart,
+        min_group=_min_group(),
+    )

@@ -1,0 +1,290 @@
+"""Train the trainer: cohorts with an invite code, the session programme, attendance, the
+cohort's TPACK aggregates (never one person's), promotion to trainer and the cascade's reach."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+from wtforms import DateField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from . import cohorts
+from .access import role_required
+from .catalog import catalog, trainer_session_html
+from .content.lessons import TrainerSession
+from .content.tpack import Instrument
+from .extensions import db
+from .models import Cohort, CohortMember, User
+from .radar import Series
+from .templating import MONTHS, register_nav
+from .tpack import profile_chart
+from .tpack_profile import format_change, format_mean
+
+bp = Blueprint("trainer", __name__, url_prefix="/trainer")
+STAFF = ("trainer", "admin")
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    register_nav("trainer.index", "Train de trainer", "trainer")
+    state.app.add_template_filter(dutch_day, "dutch_day")
+    state.app.add_template_filter(format_mean, "tpack_mean")
+    state.app.add_template_filter(format_change, "tpack_change")
+
+
+def dutch_day(value: date | None) -> str:
+    """A calendar date (no time, no zone) the Dutch way: 1 sep 2026."""
+    return "" if value is None else f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+def date_field(label: str, missing: str) -> DateField:
+    # InputRequired, not DataRequired: DataRequired would wipe the message about a badly written date.
+    return DateField(
+        label,
+        validators=[InputRequired(missing)],
+        invalid_value_message="Schrijf de datum als jaar-maand-dag, bijvoorbeeld 2026-09-01.",
+    )
+
+
+class CohortForm(FlaskForm):
+    name = StringField(
+        "Naam van de groep",
+        filters=[lambda v: " ".join((v or "").split())],
+        validators=[
+            DataRequired("Geef de groep een naam, bijvoorbeeld Team Economie najaar 2026."),
+            Length(max=120, message="Gebruik hoogstens 120 tekens."),
+        ],
+    )
+    starts_on = date_field("Eerste bijeenkomst", "Vul de datum van de eerste bijeenkomst in.")
+    ends_on = date_field("Laatste bijeenkomst", "Vul de datum van de laatste bijeenkomst in.")
+
+    def validate_ends_on(self, field: DateField) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("De laatste bijeenkomst kan niet voor de eerste liggen. Controleer de datums.")
+
+
+class JoinForm(FlaskForm):
+    invite_code = StringField(
+        "Uitnodigingscode",
+        filters=[cohorts.normalise_invite_code],
+        validators=[DataRequired("Vul de uitnodigingscode in die je van je trainer kreeg.")],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+        description="Acht letters en cijfers, bijvoorbeeld K7QP2MXA.",
+    )
+
+
+class AttendanceForm(FlaskForm):
+    present = SelectMultipleField("Aanwezig", choices=[])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _cohort_or_404(cohort_id: int) -> Cohort:
+    cohort = db.session.scalar(cohorts.cohorts_visible_to(current_user).where(Cohort.id == cohort_id))
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+def _min_group() -> int:
+    return int(current_app.config["TPACK_MIN_GROUP"])
+
+
+def _instrument() -> Instrument | None:
+    instrument = catalog().tpack
+    return instrument if isinstance(instrument, Instrument) else None
+
+
+def _sessions() -> list[TrainerSession]:
+    return sorted(catalog().trainer_sessions, key=lambda s: s.number)
+
+
+def _attendance_key(slug: str, user_id: int) -> str:
+    return f"{slug}:{user_id}"
+
+
+# --- cohorts (trainers) ---------------------------------------------------------------------
+
+
+@bp.get("/")
+@role_required(*STAFF)
+def index() -> str:
+    return _render_index(CohortForm())
+
+
+def _render_index(form: CohortForm) -> str:
+    member_counts = (
+        select(CohortMember.cohort_id, func.count(CohortMember.id).label("members"))
+        .group_by(CohortMember.cohort_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        cohorts.cohorts_visible_to(current_user)
+        .add_columns(func.coalesce(member_counts.c.members, 0), User.display_name)
+        .outerjoin(member_counts, member_counts.c.cohort_id == Cohort.id)
+        .outerjoin(User, User.id == Cohort.trainer_id)
+        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+    ).all()
+    return render_template("trainer/index.html", rows=rows, form=form, sessions=_sessions())
+
+
+@bp.post("/")
+@role_required(*STAFF)
+def create() -> str | Response:
+    form = CohortForm()
+    if not form.validate_on_submit():
+        return _render_index(form)
+    cohort = cohorts.create_cohort(current_user, form.name.data, form.starts_on.data, form.ends_on.data)
+    flash(f"De groep {cohort.name} is aangemaakt. Geef de deelnemers de uitnodigingscode.", "success")
+    return redirect(url_for("trainer.cohort", cohort_id=cohort.id))
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@role_required(*STAFF)
+def cohort(cohort_id: int) -> str:
+    cohort = _cohort_or_404(cohort_id)
+    members = cohorts.members_of(cohort)
+    sessions = _sessions()
+    present = cohorts.attendance_of(cohort)
+    instrument = _instrument()
+    tpack = cohorts.cohort_tpack(cohort, instrument, _min_group()) if instrument else None
+    chart = _cohort_chart(instrument, tpack) if instrument and tpack else None
+    return render_template(
+        "trainer/cohort.html",
+        cohort=cohort,
+        members=members,
+        sessions=sessions,
+        present={_attendance_key(slug, uid) for slug, uid in present},
+        attendance_key=_attendance_key,
+        instrument=instrument,
+        tpack=tpack,
+        chart=chart,
+        too_few=cohorts.TOO_FEW,
+        min_group=_min_group(),
+        form=ActionForm(),
+    )
+
+
+def _cohort_chart(instrument: Instrument, tpack: cohorts.CohortTpack) -> str | None:
+    """Only groups that are big enough are drawn; a suppressed moment gets no line at all."""
+    moments = [("Begin", tpack.start), ("Nu", tpack.now)]
+    series = [
+        Series(f"{label}: groepsgemiddelde", [aggregate[d.id] for d in instrument.domains])
+        for label, aggregate in moments
+        if aggregate is not None
+    ]
+    if not series:
+        return None
+    intro = "Gemiddelde van de groep per TPACK-domein op een schaal van 1 tot 5."
+    return profile_chart(instrument, series, title="TPACK van de groep", chart_id="cohort-tpack", intro=intro)
+
+
+@bp.post("/cohorts/<int:cohort_id>/attendance")
+@role_required(*STAFF)
+def attendance(cohort_id: int) -> Response:
+    cohort = _cohort_or_404(cohort_id)
+    members = cohorts.members_of(cohort)
+    sessions = _sessions()
+    form = AttendanceForm()
+    form.present.choices = [_attendance_key(s.slug, user.id) for s in sessions for user, _ in members]
+    if not form.validate_on_submit():
+        abort(400)
+    present = []
+    for key in form.present.data:
+        slug, _, user_id = key.rpartition(":")
+        present.append((slug, int(user_id)))
+    cohorts.set_attendance(cohort, present, [s.slug for s in sessions], [user.id for user, _ in members])
+    flash("De aanwezigheid is opgeslagen.", "success")
+    return redirect(url_for("trainer.cohort", cohort_id=cohort.id, _anchor="aanwezigheid-kop"))
+
+
+@bp.get("/cohorts/<int:cohort_id>/tpack.csv")
+@role_required(*STAFF)
+def export(cohort_id: int) -> Response:
+    cohort = _cohort_or_404(cohort_id)
+    instrument = _instrument()
+    if instrument is None:
+        abort(404)
+    text = cohorts.aggregate_csv(instrument, cohorts.cohort_tpack(cohort, instrument, _min_group()))
+    return Response(
+        "\ufeff" + text,  # the byte-order mark makes Excel read the accents right
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="groep-{cohort.id}-tpack.csv"'},
+    )
+
+
+@bp.post("/cohorts/<int:cohort_id>/members/<int:user_id>/promote")
+@role_required(*STAFF)
+def promote(cohort_id: int, user_id: int) -> Response:
+    cohort = _cohort_or_404(cohort_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        member, changed = cohorts.promote_to_trainer(current_user, cohort, user_id)
+    except LookupError:
+        abort(404)
+    if changed:
+        flash(f"{member.display_name} is nu trainer en kan zelf groepen begeleiden.", "success")
+    else:
+        flash(f"{member.display_name} was al trainer.", "success")
+    return redirect(url_for("trainer.cohort", cohort_id=cohort.id, _anchor="deelnemers-kop"))
+
+
+@bp.get("/reach")
+@role_required(*STAFF)
+def reach() -> str:
+    return render_template("trainer/reach.html", rows=cohorts.reach(current_user))
+
+
+# --- teachers: joining and the programme ------------------------------------------------------
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@role_required("teacher")
+def join() -> str | Response:
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            cohort, new = cohorts.join_cohort(current_user, form.invite_code.data)
+        except cohorts.CohortError as err:
+            form[err.field].errors.append(err.message)
+        else:
+            if new:
+                flash(f"Je doet nu mee met {cohort.name}. Hieronder staat het programma.", "success")
+            else:
+                flash(f"Je deed al mee met {cohort.name}.", "success")
+            return redirect(url_for("trainer.join"))
+    return render_template(
+        "trainer/join.html", form=form, memberships=cohorts.cohorts_of_member(current_user), sessions=_sessions()
+    )
+
+
+@bp.get("/sessions/<slug>")
+@role_required("teacher", "trainer", "admin")
+def session(slug: str) -> str:
+    sessions = _sessions()
+    index = next((i for i, s in enumerate(sessions) if s.slug == slug), None)
+    if index is None:
+        abort(404)
+    current = sessions[index]
+    return render_template(
+        "trainer/session.html",
+        trainer_session=current,
+        body=trainer_session_html(current),
+        previous=sessions[index - 1] if index > 0 else None,
+        following=sessions[index + 1] if index + 1 < len(sessions) else None,
+    )

@@ -13,7 +13,7 @@ keepalive = 5
 # Recycle workers now and then so slow leaks in any library cannot grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
-accesslog = os.environ.get("ACCESS_LOG", "-")
+accesslog = os.environ.get("ACCESS_LOG", "-") or None  # ACCESS_LOG="" turns it off
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 # Trust X-Forwarded-* only from the reverse proxy on the same machine.

@@ -109,7 +109,8 @@ def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
         address = request.remote_addr
-        wait = throttle.seconds_to_wait(form.username.data, address)
+        with db.reading():
+            wait = throttle.seconds_to_wait(form.username.data, address)
         if wait:
             form.password.errors.append(
                 f"Te veel mislukte pogingen. Wacht {_duration(wait)} en probeer het dan opnieuw. "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
@@ -10,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_reading: ContextVar[bool] = ContextVar("course_db_reading", default=False)
 
 
 def _app_context_id() -> int:
@@ -44,6 +48,18 @@ class Database:
     def engine(self) -> Engine:
         return current_app.extensions["course.db"].engine
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """A read-only stretch inside a writing request: its transaction does not take SQLite's
+        write lock and ends on leaving, so slow work after it (a password hash) holds no lock."""
+        self.session.rollback()
+        token = _reading.set(True)
+        try:
+            yield
+        finally:
+            self.session.rollback()
+            _reading.reset(token)
+
 
 class _AppDatabase:
     def __init__(self, engine: Engine) -> None:
@@ -52,6 +68,8 @@ class _AppDatabase:
 
 def _is_write_transaction() -> bool:
     """Requests that may change state write; so do commands run outside a request."""
+    if _reading.get():
+        return False
     if has_request_context():
         return request.method in WRITE_METHODS
     return True

@@ -119,7 +119,7 @@ def show(slug: str) -> str:
     cat = catalog()
     ordered = list(cat.lessons.values())
     position = ordered.index(lesson)
-    overview = student_overview()
+    counts = progress.counts_for(current_user)
     return render_template(
         "lessons/show.html",
         lesson=lesson,
@@ -128,8 +128,8 @@ def show(slug: str) -> str:
         competences=[cat.competences[c] for c in lesson.competences if c in cat.competences],
         previous=ordered[position - 1] if position > 0 else None,
         following=ordered[position + 1] if position + 1 < len(ordered) else None,
-        state=overview.state(lesson.slug) if overview else None,
-        preview=not progress.counts_for(current_user),
+        state=progress.lesson_state(current_user.id, lesson, cat) if counts else None,
+        preview=not counts,
         is_staff=current_user.is_staff,
     )
 

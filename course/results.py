@@ -50,12 +50,14 @@ def counting_attempt(attempts: list[QuizAttempt], counts: str) -> QuizAttempt | 
     return max(attempts, key=lambda a: (a.score or Decimal(0), -attempts.index(a)))
 
 
-def standings(user_ids: Iterable[int], catalog: Catalog) -> dict[tuple[int, str], QuizStanding]:
+def standings(
+    user_ids: Iterable[int], catalog: Catalog, *, only_quiz: str | None = None
+) -> dict[tuple[int, str], QuizStanding]:
     """Standing per (user id, quiz slug) for every quiz a user submitted at least once."""
     ids = list(user_ids)
     if not ids:
         return {}
-    rows = db.session.scalars(
+    query = (
         select(QuizAttempt)
         .where(
             QuizAttempt.user_id.in_(ids),
@@ -64,6 +66,9 @@ def standings(user_ids: Iterable[int], catalog: Catalog) -> dict[tuple[int, str]
         )
         .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
     )
+    if only_quiz is not None:
+        query = query.where(QuizAttempt.quiz_slug == only_quiz)
+    rows = db.session.scalars(query)
     grouped: dict[tuple[int, str], list[QuizAttempt]] = defaultdict(list)
     for attempt in rows:
         grouped[(attempt.user_id, attempt.quiz_slug)].append(attempt)

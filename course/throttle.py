@@ -138,5 +138,9 @@ def record_failure(username: str, address: str | None, now: datetime | None = No
 
 
 def record_success(username: str) -> None:
-    """A right password clears the account's count; the address count stays (others may guess)."""
-    _store().clear(_keys(username, None)[0][0])
+    """A right password clears the account's count; the address count stays (others may guess).
+    Nothing to clear is the usual case: then nothing is written."""
+    key = _keys(username, None)[0][0]
+    store = _store()
+    if store.stats(key, datetime.now(UTC))[0]:
+        store.clear(key)

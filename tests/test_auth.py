@@ -3,7 +3,7 @@ import pytest
 from course.extensions import db
 from course.models import Enrolment, User
 
-from .conftest import csrf_token
+from .conftest import csrf_token, sqlite_only
 
 
 def signup(client, code, username="sanne", password="een lange zin van mij", confirm=None, name="Sanne"):
@@ -161,3 +161,30 @@ def test_passwords_are_hashed_with_argon2id_at_the_asvs_minimum(app, auth):
     with app.app_context():
         stored = db.session.scalar(select(User.password_hash).where(User.username == "priya"))
     assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+@sqlite_only
+def test_password_hashing_holds_no_database_lock(app, auth, monkeypatch):
+    """Thirty students logging in at once must not queue behind each other's hashing."""
+    import sqlite3
+
+    import course.accounts
+
+    auth.make_user("mohammed", "student")
+    path = app.config["DATABASE_URL"][len("sqlite:///"):]
+    real_verify = course.accounts.verify_password
+    seen = []
+
+    def verify_while_checking_the_lock(password_hash, password):
+        other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails with "database is locked" if the login held it
+            other.execute("ROLLBACK")
+            seen.append("free")
+        finally:
+            other.close()
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(course.accounts, "verify_password", verify_while_checking_the_lock)
+    assert auth.login("mohammed").status_code == 302
+    assert seen == ["free"]

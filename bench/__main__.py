@@ -1,0 +1,165 @@
+"""`python -m bench --json [--quick]`: the figures the scale-out issue asks for, measured in one run.
+
+Starts gunicorn on a free port with demo-sized data (SQLite), then measures, in rounds, side by
+side: /healthz and a lesson page (throughput and their ratio), 30 students submitting a quiz at
+the same moment, 30 students logging in at the same moment, the class gradebook at several sizes,
+and the cold load of all content. Every figure is the median of its rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from .clients import Student, at_once, requests_per_second, wrk_requests_per_second
+from .server import STUDENT_PASSWORD, gunicorn, seed, temporary_sqlite
+
+LESSON_SLUG = "digitale-voetafdruk"
+QUIZ_SLUG = "privacy-instellingen"
+CLASS_SIZE = 30
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def quiz_form(slug: str) -> dict[str, object]:
+    """A complete, partly wrong answer set for the quiz, as a browser sends it."""
+    from course.content.catalog import load_catalog
+    from tests.quiz_support import form_data, right_answers
+
+    root = Path(__file__).resolve().parent.parent
+    quiz = load_catalog(root / "lessons", root / "quizzes").quizzes[slug]
+    return form_data(quiz, right_answers(quiz))
+
+
+def throughput(base: str, reader: Student, seconds: float) -> tuple[float, float]:
+    """(healthz rps, lesson rps), measured back to back on the same server."""
+    if shutil.which("wrk"):
+        cookie = "; ".join(f"{c.name}={c.value}" for c in reader.http.cookies)
+        health = wrk_requests_per_second(f"{base}/healthz", seconds)
+        lesson = wrk_requests_per_second(f"{base}/lessons/{LESSON_SLUG}", seconds, cookie=cookie)
+        return health, lesson
+    health = requests_per_second(lambda s: s.get(f"{base}/healthz", timeout=30), seconds)
+    cookies = reader.http.cookies
+
+    def read_lesson(session):  # every client reads as the same logged-in student
+        session.cookies.update(cookies)
+        return session.get(f"{base}/lessons/{LESSON_SLUG}", timeout=30)
+
+    lesson = requests_per_second(read_lesson, seconds)
+    return health, lesson
+
+
+def submit_round(base: str, usernames: list[str], form: dict[str, object]) -> list[float]:
+    students = [Student(base, name, STUDENT_PASSWORD) for name in usernames]
+    for student in students:
+        student.login()
+    started = [student.start_quiz(QUIZ_SLUG) for student in students]
+
+    def submit(i: int):
+        token, csrf = started[i]
+        return students[i].submit(QUIZ_SLUG, token, {**form, "csrf_token": csrf})
+
+    results = at_once(len(students), submit)
+    bad = [r for _, r in results if isinstance(r, Exception) or r.status_code != 302]
+    if bad:
+        raise RuntimeError(f"{len(bad)} submissions failed: {bad[:3]}")
+    return [seconds * 1000 for seconds, _ in results]
+
+
+def login_round(base: str, usernames: list[str]) -> list[float]:
+    students = [Student(base, name, STUDENT_PASSWORD) for name in usernames]
+    forms = [student.login_form() for student in students]
+    results = at_once(len(students), lambda i: students[i].post_login(forms[i]))
+    bad = [r for _, r in results if isinstance(r, Exception) or r.status_code != 302]
+    if bad:
+        raise RuntimeError(f"{len(bad)} logins failed: {bad[:3]}")
+    return [seconds * 1000 for seconds, _ in results]
+
+
+def content_load_ms(rounds: int) -> float:
+    from course.content.catalog import load_catalog
+
+    root = Path(__file__).resolve().parent.parent
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        load_catalog(root / "lessons", root / "quizzes")
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def run(quick: bool) -> dict[str, object]:
+    rounds = 3 if quick else 5
+    seconds = 2.0 if quick else 5.0
+    result: dict[str, object] = {}
+    with temporary_sqlite() as url:
+        seeded = seed(url, CLASS_SIZE * (2 * rounds + 1))
+        names = seeded.students
+        with gunicorn(url, workers=int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))) as base:
+            reader = Student(base, names[0], STUDENT_PASSWORD)
+            reader.login()
+            health, lesson = [], []
+            for _ in range(rounds):
+                h, lesson_rps = throughput(base, reader, seconds)
+                health.append(h)
+                lesson.append(lesson_rps)
+            submits, logins = [], []
+            for r in range(rounds):
+                group = names[1 + r * CLASS_SIZE : 1 + (r + 1) * CLASS_SIZE]
+                submits.append(submit_round(base, group, quiz_form(QUIZ_SLUG)))
+                other = names[1 + (rounds + r) * CLASS_SIZE : 1 + (rounds + r + 1) * CLASS_SIZE]
+                logins.append(login_round(base, other))
+    result["healthz_rps"] = round(statistics.median(health), 1)
+    result["lesson_rps"] = round(statistics.median(lesson), 1)
+    result["lesson_ratio"] = round(statistics.median(lesson) / statistics.median(health), 3)
+    result["quiz_submit_p50_ms"] = round(statistics.median(percentile(r, 0.5) for r in submits), 1)
+    result["quiz_submit_p95_ms"] = round(statistics.median(percentile(r, 0.95) for r in submits), 1)
+    result["login_p95_ms"] = round(statistics.median(percentile(r, 0.95) for r in logins), 1)
+    result.update(gradebook_figures(quick))
+    result["content_load_ms"] = round(content_load_ms(rounds), 1)
+    result["rounds"] = rounds
+    result["throughput_client"] = "wrk" if shutil.which("wrk") else "python-requests"
+    result["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    return result
+
+
+def gradebook_figures(quick: bool) -> dict[str, object]:
+    try:
+        from .gradebook import measure_gradebook
+    except ImportError:
+        return {}
+    figures = measure_gradebook(sizes=(30, 300, 1000), rounds=3 if quick else 5)
+    out: dict[str, object] = {}
+    for size, (ms, queries) in figures.items():
+        out[f"gradebook_ms_{size}"] = round(ms, 1)
+        out[f"gradebook_queries_{size}"] = queries
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--quick", action="store_true", help="fewer and shorter rounds")
+    args = parser.parse_args(argv)
+    figures = run(args.quick)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        for key, value in figures.items():
+            print(f"{key:24} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

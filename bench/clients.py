@@ -1,0 +1,121 @@
+"""Students as HTTP clients: log in, read a lesson, take a quiz, all through the real pages."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import requests
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf(html: str) -> str:
+    match = CSRF.search(html)
+    if not match:
+        raise RuntimeError("no CSRF token on the page")
+    return match.group(1) or match.group(2)
+
+
+class Student:
+    def __init__(self, base: str, username: str, password: str) -> None:
+        self.base = base
+        self.username = username
+        self.password = password
+        self.http = requests.Session()
+
+    def login_form(self) -> dict[str, str]:
+        page = self.http.get(f"{self.base}/login", timeout=30).text
+        return {"username": self.username, "password": self.password, "csrf_token": csrf(page)}
+
+    def post_login(self, form: dict[str, str]) -> requests.Response:
+        return self.http.post(f"{self.base}/login", data=form, allow_redirects=False, timeout=60)
+
+    def login(self) -> None:
+        response = self.post_login(self.login_form())
+        if response.status_code != 302:
+            raise RuntimeError(f"login of {self.username} failed: {response.status_code}")
+
+    def start_quiz(self, slug: str) -> tuple[str, str]:
+        """Returns (attempt token, CSRF token of the attempt page)."""
+        page = self.http.get(f"{self.base}/quizzes/{slug}", timeout=30).text
+        response = self.http.post(
+            f"{self.base}/quizzes/{slug}/start", data={"csrf_token": csrf(page)}, allow_redirects=False, timeout=30
+        )
+        match = re.search(rf"/quizzes/{slug}/attempts/([^/?#]+)$", response.headers.get("Location", ""))
+        if response.status_code != 302 or not match:
+            raise RuntimeError(f"start failed for {self.username}: {response.status_code}")
+        token = match.group(1)
+        attempt_page = self.http.get(f"{self.base}/quizzes/{slug}/attempts/{token}", timeout=30).text
+        return token, csrf(attempt_page)
+
+    def submit(self, slug: str, token: str, form: dict[str, Any]) -> requests.Response:
+        return self.http.post(
+            f"{self.base}/quizzes/{slug}/attempts/{token}", data=form, allow_redirects=False, timeout=60
+        )
+
+
+def at_once(count: int, action: Callable[[int], Any]) -> list[tuple[float, Any]]:
+    """Run ``action(i)`` for i in range(count) in as many threads, released together by a barrier;
+    returns (seconds taken, result) per call."""
+    barrier = threading.Barrier(count)
+
+    def run(i: int) -> tuple[float, Any]:
+        barrier.wait()
+        started = time.perf_counter()
+        try:
+            result = action(i)
+        except Exception as err:  # a failed call is a result the caller must see, not a crash
+            result = err
+        return time.perf_counter() - started, result
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def requests_per_second(make_request: Callable[[requests.Session], requests.Response], seconds: float, threads: int = 4) -> float:
+    """Closed-loop throughput: ``threads`` keep-alive clients, each sending as fast as answers come."""
+    stop = time.perf_counter() + seconds
+    counts = [0] * threads
+    failures = [0] * threads
+
+    def loop(i: int, session: requests.Session) -> None:
+        while time.perf_counter() < stop:
+            if make_request(session).status_code == 200:
+                counts[i] += 1
+            else:
+                failures[i] += 1
+
+    sessions = [requests.Session() for _ in range(threads)]
+    workers = [threading.Thread(target=loop, args=(i, sessions[i])) for i in range(threads)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    if sum(failures):
+        raise RuntimeError(f"{sum(failures)} requests failed during the throughput run")
+    return sum(counts) / elapsed
+
+
+def wrk_requests_per_second(url: str, seconds: float, cookie: str | None = None, connections: int = 8) -> float:
+    """Throughput measured by wrk (a C load generator): the client costs far less CPU than the
+    server, so the figure is the server's, not Python's."""
+    import subprocess
+
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    if not match:
+        raise RuntimeError(f"could not read wrk output:\n{output}")
+    if non_2xx:
+        raise RuntimeError(f"{non_2xx.group(1)} requests failed during the throughput run")
+    return float(match.group(1))

@@ -64,6 +64,7 @@ def seed(database_url: str, students: int, *, prefix: str = "s") -> Seeded:
         db.session.execute(insert(Enrolment), [{"class_id": school_class.id, "student_id": i} for i in ids])
         db.session.commit()
         result = Seeded(database_url, teacher.username, school_class.id, names)
+        db.session.remove()
         db.engine.dispose()
     return result
 
@@ -104,6 +105,8 @@ def gunicorn(database_url: str, workers: int = 2, extra_env: dict[str, str] | No
         yield base
     finally:
         _stop(process)
+        if process.stderr is not None:
+            process.stderr.close()
 
 
 def _stop(process: subprocess.Popen[str]) -> None:
@@ -123,8 +126,9 @@ def _wait_until_up(base: str, process: subprocess.Popen[str], timeout: float = 6
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn stopped: {process.stderr.read() if process.stderr else ''}")
         try:
-            if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
+            with requests.get(f"{base}/healthz", timeout=1) as response:
+                if response.status_code == 200:
+                    return
         except requests.RequestException:
             pass
         time.sleep(0.2)

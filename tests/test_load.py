@@ -1,0 +1,93 @@
+"""A whole class pressing "submit" in the same second, against a real gunicorn with several
+workers: every submission succeeds, nothing is lost or doubled, no "database is locked"."""
+
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from bench.clients import Student, at_once
+from bench.server import STUDENT_PASSWORD, gunicorn, seed
+from course.content.catalog import load_catalog
+from course.models import AttemptItem, QuizAttempt
+
+from .conftest import ON_POSTGRES, ROOT
+from .quiz_support import form_data, right_answers
+
+pytestmark = pytest.mark.slow
+
+QUIZ = "privacy-instellingen"
+CLASS_SIZE = 200 if ON_POSTGRES else 30
+
+
+@pytest.fixture
+def close_later():
+    students = []
+    yield students
+    for student in students:
+        student.http.close()
+
+
+def started_students(base, usernames, close_later):
+    students = [Student(base, name, STUDENT_PASSWORD) for name in usernames]
+    close_later.extend(students)
+    for student in students:
+        student.login()
+    return students, [student.start_quiz(QUIZ) for student in students]
+
+
+def stored(database_url):
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        per_user = dict(
+            conn.execute(
+                select(QuizAttempt.user_id, func.count())
+                .where(QuizAttempt.submitted_at.is_not(None))
+                .group_by(QuizAttempt.user_id)
+            ).all()
+        )
+        items = conn.execute(select(func.count()).select_from(AttemptItem)).scalar()
+    engine.dispose()
+    return per_user, items
+
+
+@pytest.fixture
+def quiz_form():
+    quiz = load_catalog(ROOT / "lessons", ROOT / "quizzes").quizzes[QUIZ]
+    return form_data(quiz, right_answers(quiz)), len(quiz.questions)
+
+
+def test_a_class_submits_the_same_quiz_at_the_same_moment(empty_database_url, quiz_form, close_later):
+    form, questions = quiz_form
+    seeded = seed(empty_database_url, CLASS_SIZE)
+    with gunicorn(empty_database_url, workers=3) as base:
+        students, started = started_students(base, seeded.students, close_later)
+
+        def submit(i):
+            token, csrf = started[i]
+            return students[i].submit(QUIZ, token, {**form, "csrf_token": csrf})
+
+        results = at_once(len(students), submit)
+    failures = [r for _, r in results if isinstance(r, Exception) or r.status_code != 302]
+    assert failures == []
+    assert all("/review" in r.headers["Location"] for _, r in results)
+    per_user, items = stored(empty_database_url)
+    assert len(per_user) == CLASS_SIZE and set(per_user.values()) == {1}
+    assert items == CLASS_SIZE * questions
+
+
+def test_a_class_double_clicks_submit_and_still_stores_one_attempt_each(empty_database_url, quiz_form, close_later):
+    form, questions = quiz_form
+    count = 30
+    seeded = seed(empty_database_url, count)
+    with gunicorn(empty_database_url, workers=3) as base:
+        students, started = started_students(base, seeded.students, close_later)
+
+        def submit_twice(i):
+            student, (token, csrf) = students[i // 2], started[i // 2]
+            return student.submit(QUIZ, token, {**form, "csrf_token": csrf})
+
+        results = at_once(2 * count, submit_twice)
+    statuses = {r.status_code if not isinstance(r, Exception) else repr(r) for _, r in results}
+    assert statuses == {302}
+    per_user, items = stored(empty_database_url)
+    assert len(per_user) == count and set(per_user.values()) == {1}
+    assert items == count * questions

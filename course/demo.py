@@ -33,7 +33,10 @@ class DemoLogin:
 
 
 def demo_logins() -> list[DemoLogin]:
+    from .demo_activity import COLLEAGUE_PASSWORD
+
     logins = [DemoLogin("/".join(roles), username, password) for username, _, password, roles in STAFF]
+    logins.append(DemoLogin("teacher", "collega1 … collega4", COLLEAGUE_PASSWORD))
     logins.append(DemoLogin("student", "leerling01 … leerling25", STUDENT_PASSWORD))
     return logins
 
@@ -56,7 +59,9 @@ def load_demo() -> bool:
         student = accounts.find_user(username) or accounts.create_user(username, name, STUDENT_PASSWORD)
         accounts.enrol(school_class, student)
     db.session.commit()
-    for extend in _EXTENSIONS:
+    from .demo_activity import add_quiz_attempts, add_teacher_track
+
+    for extend in [*_EXTENSIONS, add_quiz_attempts, add_teacher_track]:
         extend(school_class)
     db.session.commit()
     return True

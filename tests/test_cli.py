@@ -41,6 +41,19 @@ def test_demo_is_idempotent_and_prints_logins(app, runner, client, auth):
     assert auth.login("leerling07", "leerling-demo-2026").status_code == 302
 
 
+def test_demo_gives_every_page_something_to_show(app, runner):
+    from course.models import Cohort, CohortMember, QuizAttempt, TpackScan
+
+    runner.invoke(args=["demo"])
+    with app.app_context():
+        submitted = db.session.scalar(select(func.count()).select_from(QuizAttempt).where(QuizAttempt.submitted_at.is_not(None)))
+        assert submitted == 18 * 3  # eighteen students took the quizzes of lessons 1 to 3
+        cohort = db.session.scalar(select(Cohort))
+        members = db.session.scalar(select(func.count()).select_from(CohortMember).where(CohortMember.cohort_id == cohort.id))
+        assert members == 5
+        assert db.session.scalar(select(func.count()).select_from(TpackScan)) == 5  # enough for the group means
+
+
 def test_migrations_build_the_schema_from_an_empty_database(empty_database_url):
     engine = make_engine(empty_database_url)
     upgrade(engine)

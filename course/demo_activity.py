@@ -1,0 +1,88 @@
+"""Demo activity beyond lesson progress: quiz attempts for part of the demo class, and a
+train-the-trainer cohort whose members took the TPACK scan, so every page has something to show."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from . import accounts, attempts, cohorts
+from .catalog import catalog
+from .content.quizzes import Question, Quiz
+from .extensions import db
+from .models import Enrolment, SchoolClass, TpackAnswer, TpackScan, User, utcnow
+
+COLLEAGUE_PASSWORD = "collega-demo-2026"
+COLLEAGUES = ("collega1", "collega2", "collega3", "collega4")
+QUIZ_LESSONS = 3  # the demo class took the quizzes of the first three lessons
+
+
+def add_quiz_attempts(school_class: SchoolClass) -> None:
+    rng = random.Random(2026)  # the same demo every time
+    students = db.session.scalars(
+        select(User).join(Enrolment, Enrolment.student_id == User.id).where(Enrolment.class_id == school_class.id).order_by(User.username)
+    ).all()
+    lessons = list(catalog().lessons.values())[:QUIZ_LESSONS]
+    for position, student in enumerate(students[:18]):
+        skill = 0.45 + 0.5 * (position % 6) / 5  # from often wrong to nearly always right
+        for lesson in lessons:
+            quiz = catalog().quizzes.get(lesson.quiz or "")
+            if quiz is None:
+                continue
+            attempt = attempts.start_attempt(student, quiz, preview=False)
+            attempts.submit_attempt(student.id, attempt.token, quiz, _answers(quiz, skill, rng))
+
+
+def _answers(quiz: Quiz, skill: float, rng: random.Random) -> dict[str, Any]:
+    return {q.id: _right(q) if rng.random() < skill else _wrong(q, rng) for q in quiz.questions}
+
+
+def _right(question: Question) -> Any:
+    if question.kind in ("single", "truefalse"):
+        return next(o.id for o in question.options if o.correct)
+    if question.kind == "multiple":
+        return [o.id for o in question.options if o.correct]
+    if question.kind == "ordering":
+        return [i.id for i in question.items]
+    return {p.id: p.id for p in question.pairs}
+
+
+def _wrong(question: Question, rng: random.Random) -> Any:
+    if question.kind in ("single", "truefalse"):
+        return rng.choice([o.id for o in question.options if not o.correct])
+    if question.kind == "multiple":
+        wrong = [o.id for o in question.options if not o.correct]
+        return [o.id for o in question.options if o.correct][:1] + rng.sample(wrong, 1)
+    if question.kind == "ordering":
+        order = [i.id for i in question.items]
+        order[0], order[1] = order[1], order[0]
+        return order
+    ids = [p.id for p in question.pairs]
+    return {ids[0]: ids[1], ids[1]: ids[0], **{i: i for i in ids[2:]}}
+
+
+def add_teacher_track(school_class: SchoolClass) -> None:
+    trainer = accounts.find_user("trainer")
+    teacher = accounts.find_user("docent")
+    if trainer is None or teacher is None or catalog().tpack is None:
+        return
+    members = [teacher]
+    for number, username in enumerate(COLLEAGUES, start=1):
+        members.append(
+            accounts.find_user(username)
+            or accounts.create_user(username, f"Collega {number}", COLLEAGUE_PASSWORD, roles=("teacher",))
+        )
+    db.session.commit()
+    today = date.today()
+    cohort = cohorts.create_cohort(trainer, "Demo train-de-trainer", today - timedelta(days=14), today + timedelta(days=60))
+    rng = random.Random(7)
+    instrument = catalog().tpack
+    for member in members:
+        cohorts.join_cohort(member, cohort.invite_code)
+        scan = TpackScan(teacher_id=member.id, instrument_version=instrument.version, completed_at=utcnow())
+        scan.answers = [TpackAnswer(statement_id=sid, value=rng.randint(2, 5)) for sid in instrument.statement_ids]
+        db.session.add(scan)
+    db.session.commit()

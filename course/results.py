@@ -6,9 +6,10 @@ One query for any number of people, so a dashboard and a class gradebook cost th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
@@ -22,7 +23,7 @@ class QuizStanding:
     quiz_slug: str
     attempts_used: int
     max_attempts: int | None
-    counting: QuizAttempt | None
+    counting: Any | None  # the counting attempt: a row with id, token, score, max_score, submitted_at
     pass_percentage: int
 
     @property
@@ -41,13 +42,18 @@ class QuizStanding:
         return None if self.max_attempts is None else max(0, self.max_attempts - self.attempts_used)
 
 
-def counting_attempt(attempts: list[QuizAttempt], counts: str) -> QuizAttempt | None:
-    """``attempts`` in submission order; "best" takes the highest score (earliest on a tie)."""
+def counting_attempt(attempts: Sequence[Any], counts: str) -> Any | None:
+    """``attempts`` in submission order; "best" takes the highest score (earliest on a tie).
+    Works on QuizAttempt objects and on rows with the same column names."""
     if not attempts:
         return None
     if counts == "last":
         return attempts[-1]
-    return max(attempts, key=lambda a: (a.score or Decimal(0), -attempts.index(a)))
+    best = attempts[0]
+    for attempt in attempts[1:]:
+        if (attempt.score or Decimal(0)) > (best.score or Decimal(0)):
+            best = attempt
+    return best
 
 
 def standings(
@@ -57,8 +63,17 @@ def standings(
     ids = list(user_ids)
     if not ids:
         return {}
+    # Columns, not ORM objects: a gradebook of 1,000 students reads 13,000 attempts.
     query = (
-        select(QuizAttempt)
+        select(
+            QuizAttempt.id,
+            QuizAttempt.user_id,
+            QuizAttempt.quiz_slug,
+            QuizAttempt.token,
+            QuizAttempt.score,
+            QuizAttempt.max_score,
+            QuizAttempt.submitted_at,
+        )
         .where(
             QuizAttempt.user_id.in_(ids),
             QuizAttempt.submitted_at.is_not(None),
@@ -68,8 +83,8 @@ def standings(
     )
     if only_quiz is not None:
         query = query.where(QuizAttempt.quiz_slug == only_quiz)
-    rows = db.session.scalars(query)
-    grouped: dict[tuple[int, str], list[QuizAttempt]] = defaultdict(list)
+    rows = db.session.execute(query)
+    grouped: dict[tuple[int, str], list[Any]] = defaultdict(list)
     for attempt in rows:
         grouped[(attempt.user_id, attempt.quiz_slug)].append(attempt)
     result = {}

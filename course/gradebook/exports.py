@@ -28,7 +28,7 @@ BOM = "\ufeff"
 # A text starting with one of these is a formula to a spreadsheet; student names are user input.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+CSV_MIMETYPE = "text/csv"  # Flask adds "; charset=utf-8"
 
 
 def file_name(kind: str, class_name: str, day: date, extension: str, extra: str = "") -> str:

@@ -77,7 +77,9 @@ def at_once(count: int, action: Callable[[int], Any]) -> list[tuple[float, Any]]
         return list(pool.map(run, range(count)))
 
 
-def requests_per_second(make_request: Callable[[requests.Session], requests.Response], seconds: float, threads: int = 4) -> float:
+def requests_per_second(
+    make_request: Callable[[requests.Session], requests.Response], seconds: float, threads: int = 4
+) -> float:
     """Closed-loop throughput: ``threads`` keep-alive clients, each sending as fast as answers come."""
     stop = time.perf_counter() + seconds
     counts = [0] * threads

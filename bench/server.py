@@ -50,17 +50,31 @@ def seed(database_url: str, students: int, *, prefix: str = "s") -> Seeded:
     with app.app_context():
         upgrade(db.engine)
         student_hash = hash_password(STUDENT_PASSWORD)
-        teacher = User(username=f"{prefix}-docent", display_name="Bench docent", password_hash=hash_password(TEACHER_PASSWORD), is_teacher=True)
-        school_class = SchoolClass(name=f"Bench {prefix}", school_year="2026-2027", join_code=f"B{prefix.upper()}{students}"[:16])
+        teacher = User(
+            username=f"{prefix}-docent",
+            display_name="Bench docent",
+            password_hash=hash_password(TEACHER_PASSWORD),
+            is_teacher=True,
+        )
+        school_class = SchoolClass(
+            name=f"Bench {prefix}", school_year="2026-2027", join_code=f"B{prefix.upper()}{students}"[:16]
+        )
         db.session.add_all([teacher, school_class])
         db.session.flush()
         db.session.add(ClassTeacher(class_id=school_class.id, teacher_id=teacher.id, is_owner=True))
         names = [f"{prefix}{n:04d}" for n in range(1, students + 1)]
         db.session.execute(
             insert(User),
-            [{"username": n, "display_name": f"Leerling {n}", "password_hash": student_hash, "is_student": True} for n in names],
+            [
+                {"username": n, "display_name": f"Leerling {n}", "password_hash": student_hash, "is_student": True}
+                for n in names
+            ],
         )
-        ids = db.session.execute(User.__table__.select().with_only_columns(User.id).where(User.username.in_(names))).scalars().all()
+        ids = (
+            db.session.execute(User.__table__.select().with_only_columns(User.id).where(User.username.in_(names)))
+            .scalars()
+            .all()
+        )
         db.session.execute(insert(Enrolment), [{"class_id": school_class.id, "student_id": i} for i in ids])
         db.session.commit()
         result = Seeded(database_url, teacher.username, school_class.id, names)

@@ -58,9 +58,7 @@ def open_class_by_code(code: str) -> SchoolClass:
     return school_class
 
 
-def create_user(
-    username: str, display_name: str, password: str, *, roles: tuple[str, ...] = ("student",)
-) -> User:
+def create_user(username: str, display_name: str, password: str, *, roles: tuple[str, ...] = ("student",)) -> User:
     username = username.strip().lower()
     if find_user(username) is not None:
         raise AccountError("username", "Deze gebruikersnaam is al bezet. Kies een andere.")
@@ -181,6 +179,8 @@ def only_in_classes_of(student: User, teacher: User) -> bool:
     """True when every class the student is in is taught by ``teacher``."""
     taught = select(ClassTeacher.class_id).where(ClassTeacher.teacher_id == teacher.id)
     elsewhere = db.session.scalar(
-        select(func.count()).select_from(Enrolment).where(Enrolment.student_id == student.id, Enrolment.class_id.not_in(taught))
+        select(func.count())
+        .select_from(Enrolment)
+        .where(Enrolment.student_id == student.id, Enrolment.class_id.not_in(taught))
     )
     return elsewhere == 0

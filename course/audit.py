@@ -22,7 +22,9 @@ ACTION_LABELS = {
 }
 
 
-def record(actor: User | None, action: str, object_type: str, object_id: int | None = None, **details: Any) -> AuditEvent:
+def record(
+    actor: User | None, action: str, object_type: str, object_id: int | None = None, **details: Any
+) -> AuditEvent:
     """Add an event to the current transaction; it is stored when the caller commits."""
     event = AuditEvent(
         actor_id=actor.id if actor is not None else None,

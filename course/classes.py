@@ -74,9 +74,7 @@ def index() -> str:
 
 def _render_index(form: ClassForm) -> str:
     counts = (
-        select(Enrolment.class_id, func.count(Enrolment.id).label("students"))
-        .group_by(Enrolment.class_id)
-        .subquery()
+        select(Enrolment.class_id, func.count(Enrolment.id).label("students")).group_by(Enrolment.class_id).subquery()
     )
     rows = db.session.execute(
         classes_taught_by(current_user)
@@ -105,7 +103,9 @@ def detail(class_id: int) -> str:
     return _render_detail(school_class, CoTeacherForm())
 
 
-def _render_detail(school_class: SchoolClass, co_form: CoTeacherForm, new_password: tuple[User, str] | None = None) -> str:
+def _render_detail(
+    school_class: SchoolClass, co_form: CoTeacherForm, new_password: tuple[User, str] | None = None
+) -> str:
     students = db.session.scalars(
         select(User)
         .join(Enrolment, Enrolment.student_id == User.id)
@@ -138,7 +138,9 @@ def archive(class_id: int) -> Response:
         abort(400)
     accounts.archive_class(school_class, archived=not school_class.is_archived)
     if school_class.is_archived:
-        flash(f"Klas {school_class.name} is gearchiveerd. Leerlingen kunnen niet meer met de code aanmelden.", "success")
+        flash(
+            f"Klas {school_class.name} is gearchiveerd. Leerlingen kunnen niet meer met de code aanmelden.", "success"
+        )
     else:
         flash(f"Klas {school_class.name} is weer actief.", "success")
     return redirect(url_for("classes.detail", class_id=class_id))
@@ -200,7 +202,10 @@ def remove_student(class_id: int, student_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     accounts.remove_from_class(school_class, student, current_user)
-    flash(f"{student.display_name} zit niet meer in {school_class.name}. Het account en het werk blijven bewaard.", "success")
+    flash(
+        f"{student.display_name} zit niet meer in {school_class.name}. Het account en het werk blijven bewaard.",
+        "success",
+    )
     return redirect(url_for("classes.detail", class_id=class_id))
 
 
@@ -217,7 +222,8 @@ def delete_student(class_id: int, student_id: int) -> Response:
         abort(400)
     if not current_user.is_admin and not accounts.only_in_classes_of(student, current_user):
         flash(
-            f"{student.display_name} zit ook in een klas van een collega. Vraag de beheerder om het account te verwijderen.",
+            f"{student.display_name} zit ook in een klas van een collega. "
+            "Vraag de beheerder om het account te verwijderen.",
             "error",
         )
         return redirect(url_for("classes.detail", class_id=class_id))

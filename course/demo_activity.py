@@ -13,6 +13,7 @@ from . import accounts, attempts, cohorts
 from .catalog import catalog
 from .content.quizzes import Question, Quiz
 from .extensions import db
+from .grading import right_answer
 from .models import Enrolment, SchoolClass, TpackAnswer, TpackScan, User, utcnow
 
 COLLEAGUE_PASSWORD = "collega-demo-2026"
@@ -23,7 +24,10 @@ QUIZ_LESSONS = 3  # the demo class took the quizzes of the first three lessons
 def add_quiz_attempts(school_class: SchoolClass) -> None:
     rng = random.Random(2026)  # the same demo every time
     students = db.session.scalars(
-        select(User).join(Enrolment, Enrolment.student_id == User.id).where(Enrolment.class_id == school_class.id).order_by(User.username)
+        select(User)
+        .join(Enrolment, Enrolment.student_id == User.id)
+        .where(Enrolment.class_id == school_class.id)
+        .order_by(User.username)
     ).all()
     lessons = list(catalog().lessons.values())[:QUIZ_LESSONS]
     for position, student in enumerate(students[:18]):
@@ -37,17 +41,7 @@ def add_quiz_attempts(school_class: SchoolClass) -> None:
 
 
 def _answers(quiz: Quiz, skill: float, rng: random.Random) -> dict[str, Any]:
-    return {q.id: _right(q) if rng.random() < skill else _wrong(q, rng) for q in quiz.questions}
-
-
-def _right(question: Question) -> Any:
-    if question.kind in ("single", "truefalse"):
-        return next(o.id for o in question.options if o.correct)
-    if question.kind == "multiple":
-        return [o.id for o in question.options if o.correct]
-    if question.kind == "ordering":
-        return [i.id for i in question.items]
-    return {p.id: p.id for p in question.pairs}
+    return {q.id: right_answer(q) if rng.random() < skill else _wrong(q, rng) for q in quiz.questions}
 
 
 def _wrong(question: Question, rng: random.Random) -> Any:
@@ -77,7 +71,9 @@ def add_teacher_track(school_class: SchoolClass) -> None:
         )
     db.session.commit()
     today = date.today()
-    cohort = cohorts.create_cohort(trainer, "Demo train-de-trainer", today - timedelta(days=14), today + timedelta(days=60))
+    cohort = cohorts.create_cohort(
+        trainer, "Demo train-de-trainer", today - timedelta(days=14), today + timedelta(days=60)
+    )
     rng = random.Random(7)
     instrument = catalog().tpack
     for member in members:

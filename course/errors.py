@@ -9,12 +9,21 @@ from werkzeug.exceptions import HTTPException
 from .extensions import db
 
 MESSAGES = {
-    400: ("Dat ging niet goed", "Het formulier kon niet worden verwerkt. Ga terug, laad de pagina opnieuw en probeer het nog eens."),
+    400: (
+        "Dat ging niet goed",
+        "Het formulier kon niet worden verwerkt. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
+    ),
     403: ("Geen toegang", "Deze pagina is niet voor jouw account. Ga terug naar je startpagina."),
-    404: ("Pagina niet gevonden", "Deze pagina bestaat niet, of je mag hem niet zien. Controleer het adres of ga terug naar je startpagina."),
+    404: (
+        "Pagina niet gevonden",
+        "Deze pagina bestaat niet, of je mag hem niet zien. Controleer het adres of ga terug naar je startpagina.",
+    ),
     405: ("Dat kan zo niet", "Deze pagina werkt alleen via een knop op de site. Ga terug en gebruik de knop."),
     413: ("Te groot", "Wat je stuurde is te groot. Maak het korter en probeer het opnieuw."),
-    500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Er is niets opgeslagen. Probeer het over een minuut opnieuw."),
+    500: (
+        "Er ging iets mis",
+        "Er ging aan onze kant iets mis. Er is niets opgeslagen. Probeer het over een minuut opnieuw.",
+    ),
 }
 
 

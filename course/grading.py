@@ -63,8 +63,9 @@ class AttemptResult:
 Grader = Callable[[Question, Any], QuestionResult]
 
 
-def _result(question: Question, share: Fraction, chosen: tuple[str, ...], wrong: dict[str, str | None],
-            answered: bool) -> QuestionResult:
+def _result(
+    question: Question, share: Fraction, chosen: tuple[str, ...], wrong: dict[str, str | None], answered: bool
+) -> QuestionResult:
     score = question.points * share
     return QuestionResult(score, question.points, score == question.points, chosen, wrong, answered)
 
@@ -122,7 +123,7 @@ def grade_ordering(question: Question, answer: Any) -> QuestionResult:
     good = sum(
         1
         for n, first in enumerate(correct)
-        for second in correct[n + 1:]
+        for second in correct[n + 1 :]
         if first in position and second in position and position[first] < position[second]
     )
     share = Fraction(good, total) if total else Fraction(int(order == correct))
@@ -161,6 +162,17 @@ def grade_result(question: Question, answer: Any) -> QuestionResult:
     except KeyError:
         raise ValueError(f"no grader for question kind {question.kind!r}") from None
     return grader(question, answer)
+
+
+def right_answer(question: Question) -> Any:
+    """The raw answer (in the stored shape) that earns full points: for demos, tests and checks."""
+    if question.kind in ("single", "truefalse"):
+        return next(o.id for o in question.options if o.correct)
+    if question.kind == "multiple":
+        return [o.id for o in question.options if o.correct]
+    if question.kind == "ordering":
+        return [i.id for i in question.items]
+    return {p.id: p.id for p in question.pairs}
 
 
 def grade_question(question: Question, answer: Any) -> Fraction:

@@ -186,9 +186,7 @@ def export_user_data(user: User) -> dict[str, Any]:
             for s in scans
         ],
         "cohorts": [{"name": n, "joined_at": _when(j)} for n, j in cohorts],
-        "log_entries_about_you": [
-            {"action": e.action, "by": e.actor_name, "at": _when(e.created_at)} for e in events
-        ],
+        "log_entries_about_you": [{"action": e.action, "by": e.actor_name, "at": _when(e.created_at)} for e in events],
     }
 
 
@@ -258,7 +256,9 @@ def plan_purge(archived_before: date) -> PurgePlan:
     if not class_ids:
         return PurgePlan([], [], 0)
     enrolled = db.session.execute(
-        select(Enrolment.student_id, func.count()).where(Enrolment.class_id.in_(class_ids)).group_by(Enrolment.student_id)
+        select(Enrolment.student_id, func.count())
+        .where(Enrolment.class_id.in_(class_ids))
+        .group_by(Enrolment.student_id)
     ).all()
     totals = dict(
         db.session.execute(

@@ -33,7 +33,9 @@ ACCOUNT_RULE = Rule(free_failures=5, max_per_window=100, max_delay_seconds=15 * 
 ADDRESS_RULE = Rule(free_failures=30, max_per_window=1000, max_delay_seconds=5 * 60)
 
 
-def wait_seconds(rule: Rule, failures: int, last_failure: datetime | None, oldest: datetime | None, now: datetime) -> int:
+def wait_seconds(
+    rule: Rule, failures: int, last_failure: datetime | None, oldest: datetime | None, now: datetime
+) -> int:
     """Seconds to wait before the next attempt is allowed (0: go ahead). Pure, for testing."""
     if failures >= rule.max_per_window and oldest is not None:
         return max(1, math.ceil((oldest + WINDOW - now).total_seconds()))

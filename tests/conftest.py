@@ -150,7 +150,9 @@ class Auth:
         self.app = app
         self.client = client
 
-    def make_user(self, username: str, *roles: str, password: str = "correct horse battery", name: str | None = None) -> int:
+    def make_user(
+        self, username: str, *roles: str, password: str = "correct horse battery", name: str | None = None
+    ) -> int:
         from course import accounts
 
         with self.app.app_context():

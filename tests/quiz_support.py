@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from course.content.quizzes import Option, Question, Quiz
+from course.grading import right_answer
 
 from .conftest import CSRF_PATTERN
 
@@ -21,17 +22,7 @@ def wrong_option(question: Question) -> Option:
 
 def right_answers(quiz: Quiz) -> dict[str, Any]:
     """The raw answer shapes (course.grading) that earn full marks."""
-    answers: dict[str, Any] = {}
-    for q in quiz.questions:
-        if q.kind in ("single", "truefalse"):
-            answers[q.id] = right_option_ids(q)[0]
-        elif q.kind == "multiple":
-            answers[q.id] = right_option_ids(q)
-        elif q.kind == "ordering":
-            answers[q.id] = [i.id for i in q.items]
-        else:
-            answers[q.id] = {p.id: p.id for p in q.pairs}
-    return answers
+    return {q.id: right_answer(q) for q in quiz.questions}
 
 
 def form_data(quiz: Quiz, answers: dict[str, Any]) -> dict[str, Any]:

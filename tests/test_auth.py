@@ -115,7 +115,11 @@ def test_change_password_ends_other_sessions(app, auth):
     auth.login("daan")
     response = auth.post(
         "/account/password",
-        {"current_password": "correct horse battery", "password": "nieuw wachtwoord 2026", "password_confirm": "nieuw wachtwoord 2026"},
+        {
+            "current_password": "correct horse battery",
+            "password": "nieuw wachtwoord 2026",
+            "password_confirm": "nieuw wachtwoord 2026",
+        },
     )
     assert response.status_code == 302
     assert auth.client.get("/student/").status_code == 200  # this device stays logged in
@@ -171,7 +175,7 @@ def test_password_hashing_holds_no_database_lock(app, auth, monkeypatch):
     import course.accounts
 
     auth.make_user("mohammed", "student")
-    path = app.config["DATABASE_URL"][len("sqlite:///"):]
+    path = app.config["DATABASE_URL"][len("sqlite:///") :]
     real_verify = course.accounts.verify_password
     seen = []
 

@@ -143,6 +143,11 @@ def test_admin_form_needs_a_role(auth):
     auth.login("beheer")
     html = auth.post(
         "/admin/users",
-        {"display_name": "X", "username": "xander", "password": "een lang wachtwoord", "password_confirm": "een lang wachtwoord"},
+        {
+            "display_name": "X",
+            "username": "xander",
+            "password": "een lang wachtwoord",
+            "password_confirm": "een lang wachtwoord",
+        },
     ).get_data(as_text=True)
     assert "Kies minstens één rol." in html

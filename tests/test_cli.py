@@ -7,7 +7,10 @@ from course.models import Base, SchoolClass, User
 
 
 def test_users_create_reads_password_from_stdin(app, runner):
-    result = runner.invoke(args=["users", "create", "bakker", "--role", "teacher", "--role", "trainer", "--name", "Meneer Bakker"], input="een lang wachtwoord\n")
+    result = runner.invoke(
+        args=["users", "create", "bakker", "--role", "teacher", "--role", "trainer", "--name", "Meneer Bakker"],
+        input="een lang wachtwoord\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Created bakker (teacher, trainer)" in result.output
     with app.app_context():
@@ -46,10 +49,14 @@ def test_demo_gives_every_page_something_to_show(app, runner):
 
     runner.invoke(args=["demo"])
     with app.app_context():
-        submitted = db.session.scalar(select(func.count()).select_from(QuizAttempt).where(QuizAttempt.submitted_at.is_not(None)))
+        submitted = db.session.scalar(
+            select(func.count()).select_from(QuizAttempt).where(QuizAttempt.submitted_at.is_not(None))
+        )
         assert submitted == 18 * 3  # eighteen students took the quizzes of lessons 1 to 3
         cohort = db.session.scalar(select(Cohort))
-        members = db.session.scalar(select(func.count()).select_from(CohortMember).where(CohortMember.cohort_id == cohort.id))
+        members = db.session.scalar(
+            select(func.count()).select_from(CohortMember).where(CohortMember.cohort_id == cohort.id)
+        )
         assert members == 5
         assert db.session.scalar(select(func.count()).select_from(TpackScan)) == 5  # enough for the group means
 
@@ -82,7 +89,8 @@ def test_upgrade_from_an_earlier_revision_keeps_rows(empty_database_url):
         conn.execute(
             text(
                 "INSERT INTO users (username, display_name, password_hash, is_student, is_teacher, is_trainer,"
-                " is_admin, session_version, created_at) VALUES ('kevin', 'Kevin', 'x', true, false, false, false, 1, '2026-09-01')"
+                " is_admin, session_version, created_at)"
+                " VALUES ('kevin', 'Kevin', 'x', true, false, false, false, 1, '2026-09-01')"
             )
         )
     upgrade(engine)  # an installation of the first release moves to the newest schema

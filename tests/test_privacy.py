@@ -27,11 +27,19 @@ def give_work(app, username, teacher_username="devries"):
         student = db.session.scalar(select(User).where(User.username == username))
         teacher = db.session.scalar(select(User).where(User.username == teacher_username))
         db.session.add(LessonProgress(student_id=student.id, lesson_slug="linkedin", done_at=datetime.now(UTC)))
-        db.session.add(AssignmentDraft(student_id=student.id, lesson_slug="linkedin", body_text=f"concept van {username}"))
-        submission = Submission(
-            student_id=student.id, lesson_slug="linkedin", version=1, body_text="Mijn kopregel", body_html="<p>Mijn kopregel</p>"
+        db.session.add(
+            AssignmentDraft(student_id=student.id, lesson_slug="linkedin", body_text=f"concept van {username}")
         )
-        submission.reviews.append(Review(teacher_id=teacher.id, status="needs_work", feedback_text="Maak het concreter."))
+        submission = Submission(
+            student_id=student.id,
+            lesson_slug="linkedin",
+            version=1,
+            body_text="Mijn kopregel",
+            body_html="<p>Mijn kopregel</p>",
+        )
+        submission.reviews.append(
+            Review(teacher_id=teacher.id, status="needs_work", feedback_text="Maak het concreter.")
+        )
         db.session.add(submission)
         attempt = QuizAttempt(
             user_id=student.id, quiz_slug="linkedin", quiz_version="v1", token=f"tok-{username}", seed=7,
@@ -89,9 +97,7 @@ def rows_referring_to(app, user_id, username):
                     if count:
                         found.append(f"{table.name}.{column.name}")
                 elif isinstance(column.type, String | Text) and table.name != "users":
-                    count = db.session.scalar(
-                        select(func.count()).select_from(table).where(column.contains(username))
-                    )
+                    count = db.session.scalar(select(func.count()).select_from(table).where(column.contains(username)))
                     if count:
                         found.append(f"{table.name}.{column.name} mentions {username}")
             if table.name == "users":
@@ -115,7 +121,10 @@ def test_teacher_deletes_a_student_and_nothing_refers_to_them_afterwards(app, au
     assert response.status_code == 302
     assert rows_referring_to(app, student_id, "sanne") == []
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "user.delete")) == 1
+        assert (
+            db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "user.delete"))
+            == 1
+        )
 
 
 def test_teacher_cannot_delete_a_student_who_is_also_in_a_colleagues_class(app, auth, client):
@@ -209,4 +218,3 @@ def test_students_and_teachers_cannot_read_the_audit_log(auth, client):
     auth.make_user("devries", "teacher")
     auth.login("devries")
     assert client.get("/admin/audit").status_code == 403
-

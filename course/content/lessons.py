@@ -252,7 +252,7 @@ class _Fields:
             self._fail(self.line(key), f"'{self.name(key)}' must not be empty")
             return None
         good = True
-        for item, line in zip(value, value.item_lines):
+        for item, line in zip(value, value.item_lines, strict=True):
             if not isinstance(item, str) or not item.strip():
                 self._fail(line, message)
                 good = False
@@ -377,7 +377,7 @@ def load_competences(path: Path) -> tuple[dict[str, Competence], list[Problem]]:
         return {}, problems
     result: dict[str, Competence] = {}
     first_line: dict[str, int] = {}
-    for item, line in zip(data, data.item_lines):
+    for item, line in zip(data, data.item_lines, strict=True):
         if not isinstance(item, LineDict):
             message = "a competence must be a mapping with id, name, group, description"
             problems.append(Problem(display, line, message))
@@ -473,7 +473,7 @@ def _load_lesson(
     duration = fields.number("duration", 1, None, "a whole number of minutes")
     competences = fields.texts("competences")
     if competences is not None:
-        for ident, line in zip(competences, data["competences"].item_lines):
+        for ident, line in zip(competences, data["competences"].item_lines, strict=False):
             if ident not in competence_ids:
                 problems.append(Problem(display, line, f"unknown competence {ident!r}"))
     quiz = fields.slug("quiz")

@@ -138,7 +138,11 @@ def _domains(data: LineDict, shown: str, problems: list[Problem]) -> list[Domain
         expected = DOMAIN_ORDER[index] if index < len(DOMAIN_ORDER) else None
         if domain_id != expected:
             problems.append(
-                Problem(shown, item.line_of("id"), f"domain {index + 1} must be {expected or '(none: only seven)'}, found {domain_id!r}")
+                Problem(
+                    shown,
+                    item.line_of("id"),
+                    f"domain {index + 1} must be {expected or '(none: only seven)'}, found {domain_id!r}",
+                )
             )
         where = f"domain {domain_id}"
         name = _text(item, "name", shown, problems, where)
@@ -165,7 +169,9 @@ def _statements(item: LineDict, shown: str, problems: list[Problem], where: str,
         problems += _unknown(entry, _STATEMENT_KEYS, shown, "statement")
         sid, text = entry.get("id"), entry.get("text")
         if not isinstance(sid, str) or not _ID.fullmatch(sid):
-            problems.append(Problem(shown, entry.line_of("id"), f"{where}: statement id must be lowercase letters and digits"))
+            problems.append(
+                Problem(shown, entry.line_of("id"), f"{where}: statement id must be lowercase letters and digits")
+            )
             continue
         if sid in seen:
             problems.append(Problem(shown, entry.line_of("id"), f"duplicate statement id '{sid}'"))
@@ -176,14 +182,18 @@ def _statements(item: LineDict, shown: str, problems: list[Problem], where: str,
             continue
         statements.append(Statement(sid, text.strip()))
     if len(raw) < MIN_STATEMENTS:
-        problems.append(Problem(shown, raw.line, f"{where}: needs at least {MIN_STATEMENTS} statements, found {len(raw)}"))
+        problems.append(
+            Problem(shown, raw.line, f"{where}: needs at least {MIN_STATEMENTS} statements, found {len(raw)}")
+        )
     return statements
 
 
 def _advice(item: LineDict, shown: str, problems: list[Problem], where: str) -> dict[str, str]:
     raw = item.get("advice")
     if not isinstance(raw, LineDict):
-        problems.append(Problem(shown, item.line_of("advice"), f"{where}: 'advice' must map {', '.join(BANDS)} to text"))
+        problems.append(
+            Problem(shown, item.line_of("advice"), f"{where}: 'advice' must map {', '.join(BANDS)} to text")
+        )
         return {}
     problems += _unknown(raw, BANDS, shown, "advice")
     advice = {}

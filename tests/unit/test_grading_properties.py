@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from course.content.quizzes import FALSE_ID, TRUE_ID, Item, Option, Pair, Policy, Question, Quiz
-from course.grading import grade_attempt, grade_result, round_score
+from course.grading import grade_attempt, grade_result, right_answer, round_score
 
 IDS = st.text(alphabet="abcdefgh123-", min_size=1, max_size=4)
 POINTS = st.integers(min_value=1, max_value=6)
@@ -55,8 +55,11 @@ def matching_questions(draw: st.DrawFn) -> Question:
 
 
 questions = st.one_of(
-    choice_questions("single"), choice_questions("multiple"), truefalse_questions(),
-    ordering_questions(), matching_questions(),
+    choice_questions("single"),
+    choice_questions("multiple"),
+    truefalse_questions(),
+    ordering_questions(),
+    matching_questions(),
 )
 
 
@@ -78,16 +81,6 @@ def plausible_answers(draw: st.DrawFn, question: Question) -> Any:
     if question.kind in ("multiple", "ordering"):
         return draw(st.lists(noisy, max_size=len(ids) + 2) | st.permutations(ids))
     return draw(st.dictionaries(noisy, noisy | st.none(), max_size=len(ids) + 1))
-
-
-def right_answer(question: Question) -> Any:
-    if question.kind in ("single", "truefalse"):
-        return next(o.id for o in question.options if o.correct)
-    if question.kind == "multiple":
-        return [o.id for o in question.options if o.correct]
-    if question.kind == "ordering":
-        return [i.id for i in question.items]
-    return {p.id: p.id for p in question.pairs}
 
 
 def is_exactly_right(question: Question, answer: Any) -> bool:
@@ -140,8 +133,10 @@ def test_garbage_never_raises_and_earns_no_more_than_points(question: Question, 
 
 @given(st.lists(questions, min_size=1, max_size=5), st.data())
 def test_attempt_is_the_sum_and_voiding_only_adds(qs: list[Question], data: st.DataObject) -> None:
-    qs = [Question(f"q{n}", q.kind, q.text, q.points, q.feedback, q.options, 1, q.pairs, q.items, q.misconception)
-          for n, q in enumerate(qs)]
+    qs = [
+        Question(f"q{n}", q.kind, q.text, q.points, q.feedback, q.options, 1, q.pairs, q.items, q.misconception)
+        for n, q in enumerate(qs)
+    ]
     quiz = Quiz("t", "T", "t", False, Policy(None, "best", True, 55), tuple(qs), Path("q/01-t.yaml"), "0" * 16)
     answers = {q.id: data.draw(plausible_answers(q) | json_garbage) for q in qs}
     voided = set(data.draw(st.lists(st.sampled_from([q.id for q in qs]), unique=True)))

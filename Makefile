@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 5000
 FLASK  := $(PY) -m flask --app wsgi
 
-.PHONY: run test check lint clean-venv
+.PHONY: run test test-browser check lint clean-venv
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,8 @@ run: $(VENV)/.installed
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The SQLite pass always runs; the PostgreSQL pass runs when TEST_DATABASE_URL names a server.
+# The browser tests (marked `browser`) run in the SQLite pass when /usr/bin/chromium exists and skip
+# with one line saying how to install it otherwise; the PostgreSQL pass skips them (they ran already).
 test: $(VENV)/.dev-installed
 	@echo "== tests on SQLite"
 	TEST_DATABASE_URL= $(PY) -m pytest
@@ -32,6 +34,10 @@ test: $(VENV)/.dev-installed
 		echo "== PostgreSQL pass skipped: TEST_DATABASE_URL is not set."; \
 		echo "   To run it: TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test make test"; \
 	fi
+
+# Only the journeys and accessibility checks in headless Chromium; screenshots go to tests/artifacts/.
+test-browser: $(VENV)/.dev-installed
+	TEST_DATABASE_URL= $(PY) -m pytest -m browser
 
 check: $(VENV)/.installed
 	$(FLASK) course check

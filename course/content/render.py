@@ -186,7 +186,19 @@ def render_markdown(
     images go through ``resolve_link`` (returns the app URL, or None for a broken link,
     which is then left as plain text); without a resolver they are kept as written.
     """
-    return _render(_LESSON_PARSER, text, resolve_link, min_heading=min_heading, anchors=True)
+    html = _render(_LESSON_PARSER, text, resolve_link, min_heading=min_heading, anchors=True)
+    return wrap_tables(html)
+
+
+# A wide table scrolls inside its own box on a phone; the box takes keyboard focus so it can be
+# scrolled without a mouse, and is named for screen readers (WCAG 1.4.10, 2.1.1).
+_TABLE_BOX = '<div class="table-wrap" role="region" tabindex="0" aria-label="Tabel (schuif opzij als hij niet past)">'
+
+
+def wrap_tables(html: str) -> str:
+    """Put each table of sanitised HTML in a scroll box. Runs after the sanitiser: any ``<table>``
+    a writer typed as text is escaped by then, so only real tables match."""
+    return html.replace("<table>", _TABLE_BOX + "<table>").replace("</table>", "</table></div>")
 
 
 def _no_relative_links(_href: str) -> None:

@@ -170,7 +170,7 @@ def test_web_links_do_not_go_through_the_resolver() -> None:
 def test_tables_render_without_style_attributes() -> None:
     html = render_markdown("| a | b |\n|:--|--:|\n| 1 | 2 |\n")
     tags = [tag for tag, _ in elements(html)]
-    assert tags == ["table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
+    assert tags == ["div", "table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
     assert "style" not in html
 
 
@@ -251,3 +251,10 @@ def test_variants_of_one_file_are_cached_apart(tmp_path: Path) -> None:
     assert cache.misses == 2
     cache.clear()
     assert cache.get(path, lambda: "new", variant="body") == "new"
+
+
+def test_tables_scroll_in_a_focusable_named_box() -> None:
+    html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\nTekst met `<table>` erin.")
+    assert html.count('<div class="table-wrap" role="region" tabindex="0"') == 1
+    assert html.index("<div class=\"table-wrap\"") < html.index("<table>") < html.index("</table></div>")
+    assert "&lt;table&gt;" in html  # typed text stays text

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -174,36 +174,42 @@ def overview(student_id: int, catalog: Catalog, *, quizzes_available: bool = Tru
     return Overview(states, step, current, final_quiz.slug if final_quiz else None, final)
 
 
-def lesson_state(student_id: int, lesson: Lesson, catalog: Catalog) -> LessonState:
-    """One lesson's state for its page: the same rules as ``overview``, in two small queries
-    (a lesson page is the most-read page of the app)."""
-    mine_progress = (LessonProgress.student_id == student_id, LessonProgress.lesson_slug == lesson.slug)
-    mine_draft = (AssignmentDraft.student_id == student_id, AssignmentDraft.lesson_slug == lesson.slug)
-    mine_submission = (Submission.student_id == student_id, Submission.lesson_slug == lesson.slug)
+def _lesson_state_query() -> Select:
+    """One statement for every scalar a lesson page needs, built once with bound parameters:
+    building a statement this size costs more than running it."""
+    student, slug, quiz = bindparam("student_id"), bindparam("lesson_slug"), bindparam("quiz_slug")
+    mine_progress = (LessonProgress.student_id == student, LessonProgress.lesson_slug == slug)
+    mine_draft = (AssignmentDraft.student_id == student, AssignmentDraft.lesson_slug == slug)
+    mine_submission = (Submission.student_id == student, Submission.lesson_slug == slug)
     latest_submission = select(Submission.id).where(*mine_submission).order_by(Submission.version.desc()).limit(1)
-    row = db.session.execute(
-        select(
-            select(LessonProgress.done_at).where(*mine_progress).scalar_subquery(),
-            select(LessonProgress.updated_at).where(*mine_progress).scalar_subquery(),
-            select(AssignmentDraft.updated_at)
-            .where(*mine_draft, func.length(AssignmentDraft.body_text) > 0)
-            .scalar_subquery(),
-            select(func.max(Submission.submitted_at)).where(*mine_submission).scalar_subquery(),
-            select(Review.status)
-            .where(Review.submission_id == latest_submission.scalar_subquery())
-            .order_by(Review.created_at.desc(), Review.id.desc())
-            .limit(1)
-            .scalar_subquery(),
-            select(func.max(func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at)))
-            .where(
-                QuizAttempt.user_id == student_id,
-                QuizAttempt.quiz_slug == (lesson.quiz or ""),
-                QuizAttempt.is_preview.is_(False),
-            )
-            .scalar_subquery(),
-        )
+    return select(
+        select(LessonProgress.done_at).where(*mine_progress).scalar_subquery(),
+        select(LessonProgress.updated_at).where(*mine_progress).scalar_subquery(),
+        select(AssignmentDraft.updated_at)
+        .where(*mine_draft, func.length(AssignmentDraft.body_text) > 0)
+        .scalar_subquery(),
+        select(func.max(Submission.submitted_at)).where(*mine_submission).scalar_subquery(),
+        select(Review.status)
+        .where(Review.submission_id == latest_submission.scalar_subquery())
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(1)
+        .scalar_subquery(),
+        select(func.max(func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at)))
+        .where(QuizAttempt.user_id == student, QuizAttempt.quiz_slug == quiz, QuizAttempt.is_preview.is_(False))
+        .scalar_subquery(),
+    )
+
+
+_LESSON_STATE = _lesson_state_query()
+
+
+def lesson_state(student_id: int, lesson: Lesson, catalog: Catalog) -> LessonState:
+    """One lesson's state for its page: the same rules as ``overview``, in one small query (plus
+    one for the quiz score once the quiz was taken). A lesson page is the most-read page."""
+    params = {"student_id": student_id, "lesson_slug": lesson.slug, "quiz_slug": lesson.quiz or ""}
+    done_at, progress_at, draft_at, submitted_at, review_status, attempt_at = db.session.execute(
+        _LESSON_STATE, params
     ).one()
-    done_at, progress_at, draft_at, submitted_at, review_status, attempt_at = row
     known = [m for m in (progress_at, draft_at, submitted_at, attempt_at) if m is not None]
     if done_at is not None:
         status = DONE

@@ -44,15 +44,31 @@ def init_app(app: Flask) -> None:
 
 
 def _navigation() -> dict[str, Any]:
-    items = []
-    if current_user.is_authenticated:
+    if not current_user.is_authenticated:
+        return {"nav_items": []}
+    path = request.path
+    return {
+        "nav_items": [
+            {"url": url, "label": label, "current": path.startswith(url)}
+            for url, label in _menu_for(tuple(current_user.roles))
+        ]
+    }
+
+
+def _menu_for(roles: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The menu of a combination of roles; its URLs never change, so it is built once per app."""
+    from flask import current_app
+
+    menus = current_app.extensions.setdefault("course.menus", {})
+    if roles not in menus:
+        entries: list[tuple[str, str]] = []
         for endpoint, label, role in _NAV:
-            if current_user.has_role(role) and endpoint.split(".")[0] in _blueprints():
+            if role in roles and endpoint.split(".")[0] in _blueprints():
                 url = url_for(endpoint)
-                if any(item["url"] == url for item in items):
-                    continue  # an entry registered for several roles shows once
-                items.append({"url": url, "label": label, "current": request.path.startswith(url)})
-    return {"nav_items": items}
+                if all(existing != url for existing, _ in entries):  # registered for several roles: once
+                    entries.append((url, label))
+        menus[roles] = entries
+    return menus[roles]
 
 
 @lru_cache(maxsize=256)

@@ -96,6 +96,7 @@ def _links(school_class: SchoolClass) -> dict[str, object]:
     return {
         "assignment_links": has_assignments,
         "attempt_url": _url_maker("gradebook.attempt", "token", class_id=school_class.id),
+        "student_url": _url_maker("gradebook.student", "student_id", class_id=school_class.id),
         "assignment_url": _url_maker("assignments.review", "submission_id", class_id=school_class.id)
         if has_assignments
         else None,

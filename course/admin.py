@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
@@ -10,6 +11,7 @@ from wtforms import BooleanField
 
 from . import accounts
 from .access import role_required
+from .audit import record
 from .extensions import db
 from .forms import confirm_password_field, display_name_field, new_password_field, username_field
 from .models import User
@@ -59,6 +61,7 @@ def create_user() -> str | Response:
             except accounts.AccountError as err:
                 getattr(form, err.field).errors.append(err.message)
             else:
+                record(current_user, "user.create", "user", user.id, roles=list(roles))
                 db.session.commit()
                 flash(f"{user.display_name} kan nu inloggen als {user.username}.", "success")
                 return redirect(url_for("admin.users"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Text, cast, delete, func, or_, select, update
 
 from .audit import record
 from .extensions import db
@@ -201,9 +201,10 @@ def delete_user(user: User, actor: User | None) -> None:
         .where(AuditEvent.object_type == "user", AuditEvent.object_id == user_id)
         .values(object_id=None, details={})
     )
-    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "class.remove_student")):
-        if isinstance(event.details, dict) and event.details.get("student_id") == user_id:
-            event.details = {k: v for k, v in event.details.items() if k != "student_id"}
+    # Details name students too: a removal by id, a regrade or void by username (per regraded attempt).
+    mentions = or_(AuditEvent.action == "class.remove_student", cast(AuditEvent.details, Text).contains(username))
+    for event in db.session.scalars(select(AuditEvent).where(mentions)):
+        event.details = _forget(event.details, user_id, username)
     db.session.execute(
         update(AuditEvent).where(AuditEvent.actor_id == user_id).values(actor_id=None, actor_name="verwijderd account")
     )
@@ -226,6 +227,22 @@ def delete_user(user: User, actor: User | None) -> None:
     db.session.delete(user)
     record(actor, "user.delete", "user", None)
     db.session.commit()
+
+
+def _forget(details: Any, user_id: int, username: str) -> Any:
+    """``details`` without the person: their id dropped, their username replaced (other values stay)."""
+    if isinstance(details, list):
+        return [_forget(value, user_id, username) for value in details]
+    if not isinstance(details, dict):
+        return details
+    kept = {}
+    for key, value in details.items():
+        if key in ("student_id", "user_id") and value == user_id:
+            continue
+        kept[key] = "verwijderd account" if key in ("student", "username") and value == username else (
+            _forget(value, user_id, username)
+        )
+    return kept
 
 
 # --- purge -----------------------------------------------------------------------------------

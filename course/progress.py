@@ -15,6 +15,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .audit import record
 from .content.catalog import Catalog
 from .content.lessons import Lesson
 from .content.render import render_user_text
@@ -427,6 +428,16 @@ def review(submission: Submission, teacher_id: int, status: str, feedback: str) 
         feedback_html=render_user_text(feedback) if feedback else "",
     )
     db.session.add(result)
+    # Status and feedback affect a grade: the log says who gave which status when (not the text).
+    record(
+        db.session.get(User, teacher_id),
+        "assignment.review",
+        "submission",
+        submission.id,
+        status=status,
+        student_id=submission.student_id,
+        lesson=submission.lesson_slug,
+    )
     db.session.commit()
     return result
 

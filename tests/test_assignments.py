@@ -379,3 +379,36 @@ def test_two_hand_ins_at_the_same_moment_make_one_version(app, auth):
         thread.join()
     assert sorted(codes) == [200, 200, 200, 302]  # one stored, three told it was already handed in
     assert [s.version for s in submissions(app, student_id)] == [1]
+
+
+def test_reviews_are_in_the_audit_log(app, auth, client):
+    """Status and feedback affect grades; the administrator can see who gave them and when."""
+    from sqlalchemy import select
+
+    from course.extensions import db
+    from course.models import AuditEvent, Submission, User
+
+    auth.make_user("devries", "teacher")
+    class_id, _ = auth.make_class("devries")
+    student_id = auth.make_user("priya", "student")
+    auth.enrol("priya", class_id)
+    with app.app_context():
+        submission = Submission(
+            student_id=student_id, lesson_slug="linkedin", version=1, body_text="x", body_html="<p>x</p>"
+        )
+        db.session.add(submission)
+        db.session.commit()
+        submission_id = submission.id
+    auth.login("devries")
+    page = client.get(f"/teacher/classes/{class_id}/assignments/{submission_id}").get_data(as_text=True)
+    from .conftest import CSRF_PATTERN
+
+    match = CSRF_PATTERN.search(page)
+    client.post(
+        f"/teacher/classes/{class_id}/assignments/{submission_id}",
+        data={"status": "approved", "feedback": "Sterk!", "csrf_token": match.group(1) or match.group(2)},
+    )
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assignment.review"))
+        assert event is not None and event.details["status"] == "approved"
+        assert event.actor_id == db.session.scalar(select(User.id).where(User.username == "devries"))

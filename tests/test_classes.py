@@ -136,6 +136,10 @@ def test_admin_adds_a_teacher_and_trainer(app, auth, client):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "bakker"))
         assert user.is_teacher and user.is_trainer and not user.is_admin
+        from course.models import AuditEvent
+
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create"))
+        assert event.object_id == user.id and event.details["roles"] == ["teacher", "trainer"]
 
 
 def test_admin_form_needs_a_role(auth):

@@ -218,3 +218,32 @@ def test_students_and_teachers_cannot_read_the_audit_log(auth, client):
     auth.make_user("devries", "teacher")
     auth.login("devries")
     assert client.get("/admin/audit").status_code == 403
+
+
+def test_deleting_a_student_also_clears_their_name_from_regrade_entries_in_the_log(app, auth):
+    """Voiding a question logs every regraded attempt with the student's username; after the
+    student is deleted the log keeps that a regrade happened, not whose it was."""
+    from course import attempts
+    from course.catalog import catalog
+
+    from .quiz_support import right_answers
+
+    class_id = setup_class(auth)
+    with app.app_context():
+        quiz = next(iter(catalog().quizzes.values()))
+        student = db.session.scalar(select(User).where(User.username == "sanne"))
+        started = attempts.start_attempt(student, quiz, preview=False)
+        answers = right_answers(quiz)
+        answers.pop(quiz.questions[0].id)  # one question wrong, so voiding it changes the score
+        assert attempts.submit_attempt(student.id, started.token, quiz, answers)
+        student_id = student.id
+    auth.login("devries")
+    auth.post(f"/quizzes/{quiz.slug}/classes/{class_id}/questions/{quiz.questions[0].id}/void")
+    with app.app_context():
+        logged = [json.dumps(e.details) for e in db.session.scalars(select(AuditEvent))]
+        assert any('"sanne"' in text for text in logged)  # the log names whose grade changed
+    assert auth.post(f"/teacher/classes/{class_id}/students/{student_id}/delete").status_code == 302
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent)).all()
+        assert {e.action for e in events} >= {"quiz.void", "user.delete"}
+        assert not [e.action for e in events if "sanne" in json.dumps(e.details)]

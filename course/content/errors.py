@@ -11,6 +11,13 @@ class Problem:
     line: int
     message: str
 
+    def __post_init__(self) -> None:
+        # Messages quote what authors wrote, which may hold a newline or another control character:
+        # show those escaped, so every problem stays one ``path:line: message`` line.
+        if not self.message.isprintable():
+            shown = (ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in self.message)
+            object.__setattr__(self, "message", "".join(shown))
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
 

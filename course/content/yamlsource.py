@@ -65,19 +65,24 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Prob
     ``first_line`` is the file line where ``text`` starts (front matter starts after ``---``).
     Line numbers on the returned LineDict/LineList objects are file lines.
     """
-    loader = _LineLoader(text)
+    try:
+        loader = _LineLoader(text)
+    except yaml.reader.ReaderError as err:
+        # The reader refuses control characters before parsing starts; point at the line.
+        line = text.count("\n", 0, max(err.position, 0)) + first_line
+        return None, [Problem(path, line, f"invalid YAML: character #x{err.character:04x} is not allowed here")]
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = (mark.line + first_line) if mark else first_line
         reason = err.problem or "ongeldige YAML"
-        return None, [Problem(path, line, f"invalid YAML: {reason}")]
+        return None, [Problem(path, line, f"invalid YAML: {_one_line(reason)}")]
     except yaml.YAMLError as err:
-        return None, [Problem(path, first_line, f"invalid YAML: {err}")]
+        return None, [Problem(path, first_line, f"invalid YAML: {_one_line(err)}")]
     except (TypeError, ValueError, RecursionError) as err:
         # e.g. a list used as a key, an impossible date, absurd nesting: still the author's mistake
-        return None, [Problem(path, first_line, f"invalid YAML: {err}")]
+        return None, [Problem(path, first_line, f"invalid YAML: {_one_line(err)}")]
     finally:
         loader.dispose()
     if loader.duplicate_keys:
@@ -88,6 +93,11 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Prob
     if first_line != 1:
         _shift_lines(data, first_line - 1, set())
     return data, []
+
+
+def _one_line(reason: object) -> str:
+    """Problems print as ``path:line: message``: a message never spans lines."""
+    return " ".join(str(reason).split())
 
 
 def _shift_lines(value: Any, offset: int, seen: set[int]) -> None:

@@ -1,0 +1,427 @@
+"""Who may do what: one table over every endpoint of the app, for eight kinds of visitor.
+
+Each test builds a small world of real objects (two classes with their teachers and students,
+submitted quiz attempts, handed-in work, TPACK scans, two trainers' cohorts), fills the URL with
+the objects of class A (its student S1, S1's attempt and submission, the owner's scan, the
+trainer's cohort), sends the request as one role and compares the outcome with the table:
+
+- ``ok``: 2xx, or a redirect that is not to the login page (a form shown again with errors is ok);
+- ``login``: a redirect to /login;
+- ``403`` / ``404``: refused; 404 wherever the object exists but is not the visitor's to see.
+
+A POST carries a valid CSRF token and plausible form data, so a refusal is about rights, never
+about a missing token. A new route that is not in the table fails ``test_every_route_is_in_the_table``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from course import passwords
+from course.extensions import db
+from course.models import Base, User
+
+from .conftest import ROOT, Backend, csrf_token, make_test_app
+from .security_support import CHEAP_HASHER, NEW_PASSWORD, PASSWORD, USERS, World, build_world, log_in
+
+ROLES = ("anonymous", "student", "other_student", "owner", "co_teacher", "other_teacher", "trainer", "admin")
+
+# student: S1, in class A. other_student: S2, in class B. owner: made class A. co_teacher: added to
+# class A by the owner. other_teacher: made class B. trainer: the trainer role only (no teacher).
+# Objects in the URL always belong to class A, S1, the owner (scan) and the trainer (cohort).
+MATRIX_TABLE = """
+endpoint                        method anonymous student other_student owner co_teacher other_teacher trainer admin
+pages.index                     GET    login     ok      ok            ok    ok         ok            ok      ok
+pages.credits                   GET    ok        ok      ok            ok    ok         ok            ok      ok
+pages.privacy                   GET    ok        ok      ok            ok    ok         ok            ok      ok
+pages.staff_home                GET    login     ok      ok            ok    ok         ok            ok      ok
+health.healthz                  GET    ok        ok      ok            ok    ok         ok            ok      ok
+auth.login                      GET    ok        ok      ok            ok    ok         ok            ok      ok
+auth.login                      POST   ok        ok      ok            ok    ok         ok            ok      ok
+auth.logout                     POST   login     login   login         login login      login         login   login
+auth.signup                     GET    ok        ok      ok            ok    ok         ok            ok      ok
+auth.signup                     POST   ok        ok      ok            ok    ok         ok            ok      ok
+auth.account                    GET    login     ok      ok            ok    ok         ok            ok      ok
+auth.change_password            GET    login     ok      ok            ok    ok         ok            ok      ok
+auth.change_password            POST   login     ok      ok            ok    ok         ok            ok      ok
+mydata.show                     GET    login     ok      ok            ok    ok         ok            ok      ok
+mydata.download                 GET    login     ok      ok            ok    ok         ok            ok      ok
+admin.users                     GET    login     403     403           403   403        403           403     ok
+admin.create_user               POST   login     403     403           403   403        403           403     ok
+admin.audit                     GET    login     403     403           403   403        403           403     ok
+student.dashboard               GET    login     ok      ok            403   403        403           403     403
+student.join                    POST   login     ok      ok            403   403        403           403     403
+lessons.index                   GET    login     ok      ok            ok    ok         ok            ok      ok
+lessons.competences             GET    login     ok      ok            ok    ok         ok            ok      ok
+lessons.show                    GET    login     ok      ok            ok    ok         ok            ok      ok
+lessons.guide                   GET    login     403     403           ok    ok         ok            ok      ok
+lessons.mark_done               POST   login     ok      ok            ok    ok         ok            ok      ok
+lessons.undo_done               POST   login     ok      ok            ok    ok         ok            ok      ok
+lessons.media                   GET    ok        ok      ok            ok    ok         ok            ok      ok
+assignments.write               GET    login     ok      ok            ok    ok         ok            ok      ok
+assignments.save                POST   login     ok      ok            ok    ok         ok            ok      ok
+assignments.version             GET    login     ok      404           404   404        404           404     404
+assignments.queue               GET    login     403     403           ok    ok         404           403     ok
+assignments.review              GET    login     403     403           ok    ok         404           403     ok
+assignments.give_review         POST   login     403     403           ok    ok         404           403     ok
+quizzes.show                    GET    login     ok      ok            ok    ok         ok            ok      ok
+quizzes.start                   POST   login     ok      ok            ok    ok         ok            ok      ok
+quizzes.attempt                 GET    login     ok      404           404   404        404           404     404
+quizzes.submit                  POST   login     ok      404           404   404        404           404     404
+quizzes.review_attempt          GET    login     ok      404           404   404        404           404     404
+quizzes.class_questions         GET    login     403     403           ok    ok         404           403     ok
+quizzes.void                    POST   login     403     403           ok    ok         404           403     ok
+quizzes.unvoid                  POST   login     403     403           ok    ok         404           403     ok
+classes.index                   GET    login     403     403           ok    ok         ok            403     ok
+classes.create                  POST   login     403     403           ok    ok         ok            403     ok
+classes.detail                  GET    login     403     403           ok    ok         404           403     ok
+classes.archive                 POST   login     403     403           ok    ok         404           403     ok
+classes.new_code                POST   login     403     403           ok    ok         404           403     ok
+classes.add_co_teacher          POST   login     403     403           ok    ok         404           403     ok
+classes.remove_co_teacher       POST   login     403     403           ok    403        404           403     ok
+classes.remove_student          POST   login     403     403           ok    ok         404           403     ok
+classes.delete_student          POST   login     403     403           ok    ok         404           403     ok
+classes.reset_password          POST   login     403     403           ok    ok         404           403     ok
+gradebook.grid                  GET    login     403     403           ok    ok         404           403     ok
+gradebook.export_grid           GET    login     403     403           ok    ok         404           403     ok
+gradebook.student               GET    login     403     403           ok    ok         404           403     ok
+gradebook.attempt               GET    login     403     403           ok    ok         404           403     ok
+gradebook.items                 GET    login     403     403           ok    ok         404           403     ok
+gradebook.export_items          GET    login     403     403           ok    ok         404           403     ok
+gradebook.misconceptions        GET    login     403     403           ok    ok         404           403     ok
+tpack.index                     GET    login     403     403           ok    ok         ok            ok      403
+tpack.start                     POST   login     403     403           ok    ok         ok            ok      403
+tpack.history                   GET    login     403     403           ok    ok         ok            ok      403
+tpack.scan                      GET    login     403     403           ok    404        404           404     403
+tpack.scan                      POST   login     403     403           ok    404        404           404     403
+tpack.result                    GET    login     403     403           ok    404        404           404     403
+trainer.index                   GET    login     403     403           403   403        403           ok      ok
+trainer.create                  POST   login     403     403           403   403        403           ok      ok
+trainer.reach                   GET    login     403     403           403   403        403           ok      ok
+trainer.cohort                  GET    login     403     403           403   403        403           ok      ok
+trainer.attendance              POST   login     403     403           403   403        403           ok      ok
+trainer.export                  GET    login     403     403           403   403        403           ok      ok
+trainer.promote                 POST   login     403     403           403   403        403           ok      ok
+trainer.join                    GET    login     403     403           ok    ok         ok            403     403
+trainer.join                    POST   login     403     403           ok    ok         ok            403     403
+trainer.session                 GET    login     403     403           ok    ok         ok            ok      ok
+"""
+
+
+def _parse(table: str) -> dict[tuple[str, str], dict[str, str]]:
+    lines = [line.split() for line in table.strip().splitlines()]
+    header, rows = lines[0], lines[1:]
+    assert tuple(header[2:]) == ROLES, "the table's columns must be the roles, in order"
+    matrix: dict[tuple[str, str], dict[str, str]] = {}
+    for row in rows:
+        assert len(row) == len(header), f"row {row[0]} has {len(row)} columns, not {len(header)}"
+        key = (row[0], row[1])
+        assert key not in matrix, f"{key} is in the table twice"
+        assert set(row[2:]) <= {"ok", "login", "403", "404"}, f"unknown outcome in {row}"
+        matrix[key] = dict(zip(ROLES, row[2:], strict=True))
+    return matrix
+
+
+MATRIX = _parse(MATRIX_TABLE)
+MEDIA_FILE = "matrix-test.png"
+
+def routes(app: Flask) -> set[tuple[str, str]]:
+    """Every (endpoint, method) a visitor can call; HEAD and OPTIONS come with GET."""
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+
+
+# --- requests -----------------------------------------------------------------------------------
+
+
+def slug_for(endpoint: str, world: World) -> str:
+    blueprint = endpoint.split(".", 1)[0]
+    if blueprint in ("quizzes", "gradebook"):
+        return world.quiz_slug
+    if blueprint == "trainer":
+        return world.session_slug
+    return world.lesson_slug
+
+
+def url_values(endpoint: str, arguments: set[str], world: World, *, target: str = "own") -> dict[str, Any]:
+    """The URL's parameters filled with class A's objects (``target="own"``), or with the same kind
+    of object from the other side (``target="foreign"``: S2's work, the other teacher's scan, the
+    other trainer's cohort) while the class in the URL stays class A."""
+    student, teacher, trainer = ("student", "owner", "trainer") if target == "own" else (
+        "other_student", "other_teacher", "other_trainer"
+    )
+    values: dict[str, Any] = {
+        "class_id": world.class_a,
+        "student_id": world.ids[student],
+        "submission_id": world.submissions[student],
+        "token": world.tokens[student],
+        "question_id": world.question_id,
+        "scan_id": world.scans[teacher],
+        "cohort_id": world.cohorts[trainer],
+        # The co-teacher of class A is also the member of the trainer's cohort; the other teacher is neither.
+        "teacher_id": world.ids["co_teacher" if target == "own" else "other_teacher"],
+        "user_id": world.ids["co_teacher" if target == "own" else "other_teacher"],
+        "filename": MEDIA_FILE,
+        "fmt": "csv",
+    }
+    if "slug" in arguments:
+        values["slug"] = slug_for(endpoint, world)
+    unknown = arguments - set(values) - {"slug"}
+    assert not unknown, f"{endpoint}: no object for URL parameter(s) {sorted(unknown)}; add them to url_values"
+    return {name: values[name] for name in arguments}
+
+
+def form_data(endpoint: str, role: str, world: World) -> dict[str, Any]:
+    """Plausible form data per POST endpoint; endpoints that are only a button need none."""
+    username = USERS[role][0] if role in USERS else "sanne"
+    forms: dict[str, dict[str, Any]] = {
+        "auth.login": {"username": username, "password": "niet het goede wachtwoord"},
+        "auth.signup": {
+            "join_code": world.join_code_a,
+            "display_name": "Nina Nieuw",
+            "username": "nina",
+            "password": NEW_PASSWORD,
+            "password_confirm": NEW_PASSWORD,
+        },
+        "auth.change_password": {
+            "current_password": PASSWORD,
+            "password": NEW_PASSWORD,
+            "password_confirm": NEW_PASSWORD,
+        },
+        "admin.create_user": {
+            "display_name": "Dirk Docent",
+            "username": "dirk",
+            "is_teacher": "y",
+            "password": NEW_PASSWORD,
+            "password_confirm": NEW_PASSWORD,
+        },
+        "student.join": {"join_code": world.join_code_b},
+        "assignments.save": {"body": "Mijn concept.", "save": "Concept opslaan"},
+        "assignments.give_review": {"status": "approved", "feedback": "Goed gedaan."},
+        "classes.create": {"name": "MV3C", "school_year": "2026-2027"},
+        "classes.add_co_teacher": {"username": USERS["other_teacher"][0]},
+        "tpack.scan": {"save": "Tussentijds opslaan"},
+        "trainer.create": {"name": "Groep winter", "starts_on": "2027-01-10", "ends_on": "2027-03-10"},
+        "trainer.attendance": {},
+        "trainer.join": {"invite_code": world.invite_code},
+    }
+    return dict(forms.get(endpoint, {}))
+
+
+def outcome(response) -> str:
+    if 300 <= response.status_code < 400:
+        return "login" if urlsplit(response.location).path == "/login" else "ok"
+    if 200 <= response.status_code < 300:
+        return "ok"
+    return str(response.status_code)
+
+
+def call(app: Flask, client: FlaskClient, world: World, endpoint: str, method: str, role: str, *, target: str = "own"):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and method in (r.methods or ()))
+    with app.test_request_context():
+        url = url_for(endpoint, **url_values(endpoint, set(rule.arguments), world, target=target))
+    if method == "GET":
+        return client.get(url)
+    data = form_data(endpoint, role, world)
+    data["csrf_token"] = csrf_token(client, "/login" if role == "anonymous" else "/account")
+    return client.post(url, data=data)
+
+
+# --- fixtures -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lessons_with_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the real lessons with one media file, so the media route has something to serve."""
+    folder = tmp_path_factory.mktemp("content") / "lessons"
+    shutil.copytree(ROOT / "lessons", folder)
+    (folder / "media").mkdir(exist_ok=True)
+    (folder / "media" / MEDIA_FILE).write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(32))
+    return folder
+
+
+@pytest.fixture
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hashing at the real cost takes most of a test here; these tests are about rights, not hashes."""
+    monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
+
+
+@pytest.fixture(scope="module")
+def world_template(
+    tmp_path_factory: pytest.TempPathFactory, backend: Backend, lessons_with_media: Path
+) -> tuple[Path, World] | None:
+    """On SQLite the world is built once and its database file copied per test: every test still
+    starts from a fresh world of its own. On PostgreSQL each test builds it (None here)."""
+    if backend.template is None:
+        return None
+    folder = tmp_path_factory.mktemp("world")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", CHEAP_HASHER)
+        application = make_test_app(folder, backend, LESSONS_DIR=str(lessons_with_media))
+        built = build_world(application)
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    database = folder / "course.sqlite"
+    with closing(sqlite3.connect(database)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the one file we copy
+    return database, built
+
+
+@pytest.fixture
+def app(
+    tmp_path: Path,
+    backend: Backend,
+    lessons_with_media: Path,
+    world_template: tuple[Path, World] | None,
+    cheap_hashing: None,
+) -> Iterator[Flask]:
+    overrides: dict[str, Any] = {"LESSONS_DIR": str(lessons_with_media)}
+    if world_template is not None:
+        database = tmp_path / "world.sqlite"
+        shutil.copyfile(world_template[0], database)
+        overrides["DATABASE_URL"] = f"sqlite:///{database}"
+    application = make_test_app(tmp_path, backend, **overrides)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    backend.reset()
+
+
+@pytest.fixture
+def world(app: Flask, world_template: tuple[Path, World] | None) -> World:
+    return world_template[1] if world_template is not None else build_world(app)
+
+
+# --- tests --------------------------------------------------------------------------------------
+
+
+def test_every_route_is_in_the_table(app):
+    present = routes(app)
+    missing = sorted(present - set(MATRIX))
+    stale = sorted(set(MATRIX) - present)
+    assert not missing, f"routes without a row in MATRIX_TABLE (add one per method): {missing}"
+    assert not stale, f"rows in MATRIX_TABLE for routes that no longer exist: {stale}"
+
+
+CASES = [(endpoint, method, role) for (endpoint, method) in sorted(MATRIX) for role in ROLES]
+
+
+@pytest.mark.parametrize(("endpoint", "method", "role"), CASES, ids=[f"{e}-{m}-{r}" for e, m, r in CASES])
+def test_authorization(app, client, world, endpoint, method, role):
+    log_in(client, role)
+    response = call(app, client, world, endpoint, method, role)
+    response.close()  # file downloads hold the file open until closed
+    expected = MATRIX[(endpoint, method)][role]
+    assert outcome(response) == expected, (
+        f"{method} {endpoint} as {role}: expected {expected}, got {response.status_code} "
+        f"{response.location or ''}"
+    )
+
+
+# Endpoints whose URL names an object besides class A. Asked by someone who may see class A (its
+# owner), the trainer who has a cohort, or S1, about an object that is not theirs: always 404.
+FOREIGN = sorted(
+    (endpoint, method)
+    for (endpoint, method) in MATRIX
+    if endpoint
+    in {
+        "assignments.version",
+        "assignments.review",
+        "assignments.give_review",
+        "quizzes.attempt",
+        "quizzes.submit",
+        "quizzes.review_attempt",
+        "classes.remove_co_teacher",
+        "classes.remove_student",
+        "classes.delete_student",
+        "classes.reset_password",
+        "gradebook.student",
+        "gradebook.attempt",
+        "tpack.scan",
+        "tpack.result",
+        "trainer.cohort",
+        "trainer.attendance",
+        "trainer.export",
+        "trainer.promote",
+    }
+)
+
+
+def foreign_asker(endpoint: str) -> str:
+    if endpoint.startswith("trainer."):
+        return "trainer"
+    if endpoint.startswith("quizzes.") or endpoint == "assignments.version":
+        return "student"
+    return "owner"
+
+
+@pytest.mark.parametrize(("endpoint", "method"), FOREIGN, ids=[f"{e}-{m}" for e, m in FOREIGN])
+def test_objects_of_others_are_not_found(app, client, world, endpoint, method):
+    """Class A in the URL with S2's work, the other teacher's scan or the other trainer's cohort."""
+    role = foreign_asker(endpoint)
+    log_in(client, role)
+    response = call(app, client, world, endpoint, method, role, target="foreign")
+    assert response.status_code == 404, f"{method} {endpoint} as {role} on another's object: {response.status_code}"
+
+
+def test_refused_changes_leave_the_objects_alone(app, client, world):
+    """A 404 on a POST must come before the change: the other teacher's delete leaves S1 in place."""
+    log_in(client, "other_teacher")
+    for endpoint in ("classes.delete_student", "classes.remove_student", "classes.reset_password"):
+        assert call(app, client, world, endpoint, "POST", "other_teacher").status_code == 404
+    with app.app_context():
+        student = db.session.get(User, world.ids["student"])
+        assert student is not None and student.session_version == 1
+        assert db.session.scalar(select(User.id).where(User.username == "sanne")) == student.id
+
+
+def snapshot(app: Flask) -> dict[str, list]:
+    """Every row of every table, to compare before and after."""
+    with app.app_context():
+        return {
+            table.name: [tuple(row) for row in db.session.execute(table.select().order_by(*table.primary_key))]
+            for table in Base.metadata.sorted_tables
+        }
+
+
+GETS = sorted(endpoint for endpoint, method in MATRIX if method == "GET")
+POSTS = sorted(endpoint for endpoint, method in MATRIX if method == "POST")
+
+
+@pytest.mark.parametrize("role", ["student", "owner", "trainer", "admin"])
+def test_get_requests_change_nothing(app, client, world, role):
+    log_in(client, role)
+    before = snapshot(app)
+    for endpoint in GETS:
+        call(app, client, world, endpoint, "GET", role).close()
+    assert snapshot(app) == before
+
+
+def test_every_post_needs_the_csrf_token(app, client, world):
+    log_in(client, "owner")
+    before = snapshot(app)
+    for endpoint in POSTS:
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and "POST" in (r.methods or ()))
+        with app.test_request_context():
+            url = url_for(endpoint, **url_values(endpoint, set(rule.arguments), world))
+        response = client.post(url, data=form_data(endpoint, "owner", world))
+        assert response.status_code == 400, f"{endpoint} accepted a POST without a CSRF token"
+    assert snapshot(app) == before

@@ -135,9 +135,15 @@ def _duration(seconds: int) -> str:
 
 @bp.post("/logout")
 def logout() -> Response:
+    # A signed-cookie session cannot be revoked by itself: bumping the version makes any copy of
+    # this cookie worthless. It ends the person's sessions on other devices too, which on shared
+    # school computers is the safe side.
+    if current_user.is_authenticated:
+        current_user.session_version += 1
+        db.session.commit()
     logout_user()
     session.clear()
-    flash("Je bent uitgelogd.", "info")
+    flash("Je bent uitgelogd, hier en op andere apparaten.", "info")
     return redirect(url_for("auth.login"))
 
 

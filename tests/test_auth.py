@@ -192,3 +192,15 @@ def test_password_hashing_holds_no_database_lock(app, auth, monkeypatch):
     monkeypatch.setattr(course.accounts, "verify_password", verify_while_checking_the_lock)
     assert auth.login("mohammed").status_code == 302
     assert seen == ["free"]
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(app, auth, client):
+    auth.make_user("esra", "student")
+    auth.login("esra")
+    cookie = client.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    assert thief.get("/student/").status_code == 200
+    auth.logout()
+    response = thief.get("/student/")
+    assert response.status_code == 302 and "/login" in response.location

@@ -450,6 +450,17 @@ def _check_file_name(
         problems.append(Problem(display, 1, "file name must look like NN-slug.md"))
 
 
+def _unusable(
+    path: Path, display: str, parts: _Parts | None, ctx: _LinkContext, problems: list[Problem]
+) -> _Candidate:
+    """A file whose front matter cannot be read: still check what can be checked (body links,
+    file name), so the author sees every problem at once."""
+    if parts is not None:
+        _check_body(parts.body, parts.body_line, display, ctx, problems)
+    _check_file_name(path.name, None, None, display, problems)
+    return _Candidate(None, display, None, None, 1, 1)
+
+
 def _load_lesson(
     path: Path,
     display: str,
@@ -460,10 +471,7 @@ def _load_lesson(
 ) -> _Candidate:
     data, parts = _read_front_matter(path, display, problems)
     if data is None or parts is None:
-        if parts is not None:
-            _check_body(parts.body, parts.body_line, display, ctx, problems)
-        _check_file_name(path.name, None, None, display, problems)
-        return _Candidate(None, display, None, None, 1, 1)
+        return _unusable(path, display, parts, ctx, problems)
     fields = _Fields(data, display, problems)
     fields.check_keys(_LESSON_REQUIRED, _LESSON_OPTIONAL)
     number = fields.number("number", 1, 99, "a whole number from 1 to 99")
@@ -619,10 +627,7 @@ def _load_session(
 ) -> _Candidate:
     data, parts = _read_front_matter(path, display, problems)
     if data is None or parts is None:
-        if parts is not None:
-            _check_body(parts.body, parts.body_line, display, ctx, problems)
-        _check_file_name(path.name, None, None, display, problems)
-        return _Candidate(None, display, None, None, 1, 1)
+        return _unusable(path, display, parts, ctx, problems)
     fields = _Fields(data, display, problems)
     fields.check_keys(_TRAINER_KEYS)
     number = fields.number("number", 1, 99, "a whole number from 1 to 99")

@@ -44,10 +44,16 @@ def quiz_form(slug: str) -> dict[str, object]:
 
 def throughput(base: str, reader: Student, seconds: float) -> tuple[float, float]:
     """(healthz rps, lesson rps), measured back to back on the same server."""
+    # A first read, as a browser does after logging in: the session gets its CSRF token and the
+    # browser keeps the cookie that holds it. Without it every request would send a new cookie.
+    reader.http.get(f"{base}/lessons/{LESSON_SLUG}", timeout=30).raise_for_status()
     if shutil.which("wrk"):
         cookie = "; ".join(f"{c.name}={c.value}" for c in reader.http.cookies)
-        health = wrk_requests_per_second(f"{base}/healthz", seconds)
-        lesson = wrk_requests_per_second(f"{base}/lessons/{LESSON_SLUG}", seconds, cookie=cookie)
+        # The browser the student logged in with: another one would make the login manager mark the
+        # session as no longer fresh and send a new cookie with every page.
+        agent = str(reader.http.headers["User-Agent"])
+        health = wrk_requests_per_second(f"{base}/healthz", seconds, user_agent=agent)
+        lesson = wrk_requests_per_second(f"{base}/lessons/{LESSON_SLUG}", seconds, cookie=cookie, user_agent=agent)
         return health, lesson
     health = requests_per_second(lambda s: s.get(f"{base}/healthz", timeout=30), seconds)
     cookies = reader.http.cookies

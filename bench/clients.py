@@ -105,7 +105,9 @@ def requests_per_second(
     return sum(counts) / elapsed
 
 
-def wrk_requests_per_second(url: str, seconds: float, cookie: str | None = None, connections: int = 8) -> float:
+def wrk_requests_per_second(
+    url: str, seconds: float, cookie: str | None = None, connections: int = 8, user_agent: str | None = None
+) -> float:
     """Throughput measured by wrk (a C load generator): the client costs far less CPU than the
     server, so the figure is the server's, not Python's."""
     import subprocess
@@ -113,6 +115,8 @@ def wrk_requests_per_second(url: str, seconds: float, cookie: str | None = None,
     command = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
+    if user_agent:
+        command[1:1] = ["-H", f"User-Agent: {user_agent}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", output)
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)

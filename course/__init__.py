@@ -69,10 +69,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                    gradebook):
         app.register_blueprint(module.bp)
 
-    from . import errors, templating
+    from . import errors, page_cache, templating
 
     errors.init_app(app)
     templating.init_app(app)
+    page_cache.init_app(app)
 
     from . import cli
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
+from .identity import Person
 from .models import ClassTeacher, Enrolment, SchoolClass, User, new_join_code, utcnow
 from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 
@@ -148,7 +149,7 @@ def add_co_teacher(school_class: SchoolClass, username: str) -> User:
     return colleague
 
 
-def remove_from_class(school_class: SchoolClass, student: User, actor: User | None) -> None:
+def remove_from_class(school_class: SchoolClass, student: User, actor: Person | None) -> None:
     from .audit import record
 
     enrolment = db.session.scalar(
@@ -160,7 +161,7 @@ def remove_from_class(school_class: SchoolClass, student: User, actor: User | No
         db.session.commit()
 
 
-def reset_password(user: User, actor: User | None) -> str:
+def reset_password(user: User, actor: Person | None) -> str:
     """Give the user a temporary password; their other sessions end."""
     from .audit import record
 
@@ -175,7 +176,7 @@ def enrol(school_class: SchoolClass, student: User) -> None:
     db.session.add(Enrolment(school_class=school_class, student=student))
 
 
-def only_in_classes_of(student: User, teacher: User) -> bool:
+def only_in_classes_of(student: User, teacher: Person) -> bool:
     """True when every class the student is in is taught by ``teacher``."""
     taught = select(ClassTeacher.class_id).where(ClassTeacher.teacher_id == teacher.id)
     elsewhere = db.session.scalar(

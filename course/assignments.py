@@ -172,8 +172,12 @@ def _render_write(lesson: Lesson, form: AssignmentForm) -> str:
         approved=review is not None and review.status == "approved",
         status=_status(latest),
         preview=not counted,
-        in_class=bool(current_user.enrolments) if counted else True,
+        in_class=_in_a_class(current_user.id) if counted else True,
     )
+
+
+def _in_a_class(student_id: int) -> bool:
+    return db.session.scalar(select(Enrolment.id).where(Enrolment.student_id == student_id).limit(1)) is not None
 
 
 def _status(submission: Submission | None) -> str | None:

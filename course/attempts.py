@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from .content.quizzes import Question, Quiz
 from .extensions import db
 from .grading import AttemptResult, QuestionResult, grade_attempt, round_score
+from .identity import Person
 from .models import AttemptItem, AuditEvent, Enrolment, QuizAttempt, SchoolClass, User, VoidedQuestion, utcnow
 
 
@@ -132,7 +133,7 @@ def class_attempts(class_id: int, quiz_slug: str) -> list[QuizAttempt]:
 # -- start and submit -----------------------------------------------------------------------------
 
 
-def start_attempt(user: User, quiz: Quiz, preview: bool) -> QuizAttempt:
+def start_attempt(user: Person, quiz: Quiz, preview: bool) -> QuizAttempt:
     """The one open attempt of this person on this quiz, created when there is none.
 
     A second tab or a double click gets the same attempt back. Previews (staff trying a quiz)
@@ -319,7 +320,7 @@ def _apply(quiz: Quiz, attempts: Sequence[QuizAttempt]) -> list[RegradeChange]:
     return changes
 
 
-def _audit(actor: User, action: str, object_type: str, object_id: int | None, details: dict[str, Any]) -> None:
+def _audit(actor: Person, action: str, object_type: str, object_id: int | None, details: dict[str, Any]) -> None:
     db.session.add(
         AuditEvent(
             actor_id=actor.id,
@@ -332,11 +333,11 @@ def _audit(actor: User, action: str, object_type: str, object_id: int | None, de
     )
 
 
-def can_regrade(user: User | None) -> bool:
+def can_regrade(user: Person | None) -> bool:
     return user is not None and (user.is_teacher or user.is_admin)
 
 
-def apply_regrade(quiz: Quiz, actor: User) -> list[RegradeChange]:
+def apply_regrade(quiz: Quiz, actor: Person) -> list[RegradeChange]:
     """Regrade every submitted attempt under the current quiz; one audit event per changed attempt."""
     if not can_regrade(actor):
         raise AttemptError(f"{actor.username} is geen docent of beheerder en mag niet opnieuw nakijken.")
@@ -348,12 +349,12 @@ def apply_regrade(quiz: Quiz, actor: User) -> list[RegradeChange]:
     return changes
 
 
-def void_question(actor: User, school_class: SchoolClass, quiz: Quiz, question_id: str) -> list[RegradeChange]:
+def void_question(actor: Person, school_class: SchoolClass, quiz: Quiz, question_id: str) -> list[RegradeChange]:
     """Take a question out of the quiz for one class: the class's attempts get its points."""
     return _set_void(actor, school_class, quiz, question_id, voided=True)
 
 
-def unvoid_question(actor: User, school_class: SchoolClass, quiz: Quiz, question_id: str) -> list[RegradeChange]:
+def unvoid_question(actor: Person, school_class: SchoolClass, quiz: Quiz, question_id: str) -> list[RegradeChange]:
     """Undo a void: the class's attempts are graded on the question again."""
     return _set_void(actor, school_class, quiz, question_id, voided=False)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .extensions import db
-from .models import AuditEvent, User
+from .identity import Person
+from .models import AuditEvent
 
 ACTION_LABELS = {
     "user.password_reset": "Wachtwoord opnieuw ingesteld",
@@ -23,7 +24,7 @@ ACTION_LABELS = {
 
 
 def record(
-    actor: User | None, action: str, object_type: str, object_id: int | None = None, **details: Any
+    actor: Person | None, action: str, object_type: str, object_id: int | None = None, **details: Any
 ) -> AuditEvent:
     """Add an event to the current transaction; it is stored when the caller commits."""
     event = AuditEvent(

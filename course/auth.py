@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired
 from . import accounts, throttle
 from .extensions import db, login_manager
 from .forms import confirm_password_field, display_name_field, new_password_field, username_field
+from .identity import Person, SignedInUser, signed_in_user
 from .models import User
 
 bp = Blueprint("auth", __name__)
@@ -24,17 +25,14 @@ def init_app(app: Flask) -> None:
     throttle.init_app(app)
 
 
-def load_user(user_id: str) -> User | None:
+def load_user(user_id: str) -> SignedInUser | None:
     """Sessions store "id:version"; a bumped version (password change) ends older sessions."""
     try:
         raw_id, raw_version = user_id.split(":", 1)
         uid, version = int(raw_id), int(raw_version)
     except ValueError:
         return None
-    user = db.session.get(User, uid)
-    if user is None or user.session_version != version:
-        return None
-    return user
+    return signed_in_user(uid, version)
 
 
 class LoginForm(FlaskForm):
@@ -75,7 +73,7 @@ class ChangePasswordForm(FlaskForm):
     password_confirm = confirm_password_field()
 
 
-def home_url_for(user: User) -> str:
+def home_url_for(user: Person) -> str:
     if user.is_teacher:
         return url_for("classes.index")
     if user.is_admin:
@@ -139,7 +137,7 @@ def logout() -> Response:
     # this cookie worthless. It ends the person's sessions on other devices too, which on shared
     # school computers is the safe side.
     if current_user.is_authenticated:
-        current_user.session_version += 1
+        current_user.account().session_version += 1
         db.session.commit()
     logout_user()
     session.clear()
@@ -174,12 +172,13 @@ def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.password.data)
+            account = current_user.account()
+            accounts.change_password(account, form.current_password.data, form.password.data)
         except accounts.AccountError as err:
             getattr(form, err.field).errors.append(err.message)
         else:
             # The version in this session is stale now; log in again under the new one.
-            _start_session(current_user._get_current_object())
+            _start_session(account)
             flash("Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.", "success")
             return redirect(home_url_for(current_user))
     return render_template("auth/password.html", form=form)

@@ -91,7 +91,7 @@ def create() -> str | Response:
     form = ClassForm()
     if not form.validate_on_submit():
         return _render_index(form)
-    school_class = accounts.create_class(current_user, form.name.data, form.school_year.data)
+    school_class = accounts.create_class(current_user.account(), form.name.data, form.school_year.data)
     flash(f"Klas {school_class.name} is aangemaakt. Geef je leerlingen de klascode.", "success")
     return redirect(url_for("classes.detail", class_id=school_class.id))
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from . import audit
 from .content.tpack import Instrument
 from .extensions import db
+from .identity import Person
 from .models import (
     Attendance,
     ClassTeacher,
@@ -49,7 +50,7 @@ def normalise_invite_code(value: str | None) -> str:
     return "".join(ch for ch in (value or "").upper() if ch.isalnum())
 
 
-def cohorts_visible_to(user: User) -> Select[tuple[Cohort]]:
+def cohorts_visible_to(user: Person) -> Select[tuple[Cohort]]:
     """A trainer's own cohorts; an admin sees every cohort."""
     query = select(Cohort)
     if not user.is_admin:
@@ -57,7 +58,7 @@ def cohorts_visible_to(user: User) -> Select[tuple[Cohort]]:
     return query
 
 
-def create_cohort(trainer: User, name: str, starts_on: date, ends_on: date) -> Cohort:
+def create_cohort(trainer: Person, name: str, starts_on: date, ends_on: date) -> Cohort:
     """A resubmitted form (same trainer, name and dates) gives back the cohort made the first time."""
     existing = db.session.scalar(
         select(Cohort).where(
@@ -82,7 +83,7 @@ def _unused_code() -> str:
             return code
 
 
-def join_cohort(user: User, code: str) -> tuple[Cohort, bool]:
+def join_cohort(user: Person, code: str) -> tuple[Cohort, bool]:
     """Join by invite code; returns the cohort and whether the user was new in it."""
     cohort = db.session.scalar(select(Cohort).where(Cohort.invite_code == normalise_invite_code(code)))
     if cohort is None:
@@ -103,7 +104,7 @@ def join_cohort(user: User, code: str) -> tuple[Cohort, bool]:
     return cohort, True
 
 
-def cohorts_of_member(user: User) -> list[tuple[Cohort, str | None]]:
+def cohorts_of_member(user: Person) -> list[tuple[Cohort, str | None]]:
     """The cohorts a teacher joined, with their trainer's name."""
     rows = db.session.execute(
         select(Cohort, User.display_name)
@@ -149,7 +150,7 @@ def set_attendance(
     db.session.commit()
 
 
-def promote_to_trainer(actor: User, cohort: Cohort, user_id: int) -> tuple[User, bool]:
+def promote_to_trainer(actor: Person, cohort: Cohort, user_id: int) -> tuple[User, bool]:
     """Make a member of ``cohort`` a trainer; returns the user and whether anything changed."""
     member = db.session.scalar(
         select(User)
@@ -256,7 +257,7 @@ class Reach:
     students: int
 
 
-def reach(user: User) -> list[Reach]:
+def reach(user: Person) -> list[Reach]:
     """Per trainer: cohorts, teachers reached, how many of them became trainers, and the classes
     (not archived) and students those teachers now teach. Counts only, in a fixed number of queries."""
     trainers_query = select(User.id, User.display_name).order_by(func.lower(User.display_name), User.id)

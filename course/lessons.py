@@ -21,6 +21,7 @@ from .classes import ActionForm
 from .content.lessons import Lesson
 from .extensions import db
 from .models import SchoolClass, utcnow
+from .page_cache import render_cached
 from .templating import register_nav
 
 bp = Blueprint("lessons", __name__, url_prefix="/lessons")
@@ -117,21 +118,29 @@ def competences() -> str:
 def show(slug: str) -> str:
     lesson = lesson_or_404(slug)
     cat = catalog()
-    ordered = list(cat.lessons.values())
-    position = ordered.index(lesson)
     counts = progress.counts_for(current_user)
-    return render_template(
-        "lessons/show.html",
-        lesson=lesson,
-        body_html=lesson_html(lesson),
-        assignment_html=assignment_html(lesson) if lesson.assignment else None,
-        competences=[cat.competences[c] for c in lesson.competences if c in cat.competences],
-        previous=ordered[position - 1] if position > 0 else None,
-        following=ordered[position + 1] if position + 1 < len(ordered) else None,
-        state=progress.lesson_state(current_user.id, lesson, cat) if counts else None,
-        preview=not counts,
-        is_staff=current_user.is_staff,
-    )
+    state = progress.lesson_state(current_user.id, lesson, cat) if counts else None
+    body = lesson_html(lesson)
+    instructions = assignment_html(lesson) if lesson.assignment else None
+
+    def context() -> dict[str, object]:
+        ordered = list(cat.lessons.values())
+        position = ordered.index(lesson)
+        return {
+            "lesson": lesson,
+            "body_html": body,
+            "assignment_html": instructions,
+            "competences": [cat.competences[c] for c in lesson.competences if c in cat.competences],
+            "previous": ordered[position - 1] if position > 0 else None,
+            "following": ordered[position + 1] if position + 1 < len(ordered) else None,
+            "state": state,
+            "preview": not counts,
+            "is_staff": current_user.is_staff,
+        }
+
+    # The rendered HTML strings are in the key, so an edited lesson file gives a new page.
+    key = (lesson.slug, body, instructions, counts, state.page_key() if state else None, quizzes_available())
+    return render_cached("lessons/show.html", key, context)
 
 
 @bp.get("/<slug>/guide")

@@ -11,6 +11,7 @@ from sqlalchemy import Text, cast, delete, func, or_, select, update
 
 from .audit import record
 from .extensions import db
+from .identity import Person
 from .models import (
     AssignmentDraft,
     Attendance,
@@ -114,7 +115,7 @@ def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def export_user_data(user: User) -> dict[str, Any]:
+def export_user_data(user: Person) -> dict[str, Any]:
     """Everything the app holds about one person, in a form they can read and keep."""
     classes = db.session.execute(
         select(SchoolClass.name, SchoolClass.school_year, Enrolment.joined_at)
@@ -193,7 +194,7 @@ def export_user_data(user: User) -> dict[str, Any]:
 # --- deletion --------------------------------------------------------------------------------
 
 
-def delete_user(user: User, actor: User | None) -> None:
+def delete_user(user: User, actor: Person | None) -> None:
     """Remove a person and everything of theirs; the log keeps that it happened, not who it was."""
     user_id, username = user.id, user.username
     db.session.execute(
@@ -290,7 +291,7 @@ def plan_purge(archived_before: date) -> PurgePlan:
     return PurgePlan(classes, students, removed)
 
 
-def purge(plan: PurgePlan, actor: User | None) -> None:
+def purge(plan: PurgePlan, actor: Person | None) -> None:
     """Delete the students who were only in the old classes, then the classes themselves (which
     takes the remaining enrolments, teacher links and voided questions with them)."""
     for student in plan.students_deleted:

@@ -19,7 +19,9 @@ from .audit import record
 from .content.catalog import Catalog
 from .content.lessons import Lesson
 from .content.render import render_user_text
+from .driver_select import DriverSelect
 from .extensions import db
+from .identity import Person
 from .models import (
     REVIEW_STATUSES,
     AssignmentDraft,
@@ -57,7 +59,7 @@ class ProgressError(Exception):
         self.message = message
 
 
-def counts_for(user: User) -> bool:
+def counts_for(user: Person) -> bool:
     """Only students' work is stored; teachers, trainers and admins see a preview that leaves no rows."""
     return user.is_student and not user.is_staff
 
@@ -85,6 +87,11 @@ class LessonState:
     @property
     def assignment_label(self) -> str | None:
         return ASSIGNMENT_LABELS[self.assignment_status] if self.assignment_status else None
+
+    def page_key(self) -> tuple[object, ...]:
+        """All of this state the lesson page shows: pages are cached per key (see page_cache)."""
+        quiz = (self.quiz.percentage, self.quiz.passed) if self.quiz else None
+        return (self.status, self.assignment_status, quiz)
 
 
 @dataclass(frozen=True)
@@ -201,16 +208,16 @@ def _lesson_state_query() -> Select:
     )
 
 
-_LESSON_STATE = _lesson_state_query()
+_LESSON_STATE = DriverSelect(_lesson_state_query())
 
 
 def lesson_state(student_id: int, lesson: Lesson, catalog: Catalog) -> LessonState:
     """One lesson's state for its page: the same rules as ``overview``, in one small query (plus
     one for the quiz score once the quiz was taken). A lesson page is the most-read page."""
     params = {"student_id": student_id, "lesson_slug": lesson.slug, "quiz_slug": lesson.quiz or ""}
-    done_at, progress_at, draft_at, submitted_at, review_status, attempt_at = db.session.execute(
-        _LESSON_STATE, params
-    ).one()
+    row = _LESSON_STATE.first(params)
+    assert row is not None  # a SELECT of scalar subqueries always gives one row
+    done_at, progress_at, draft_at, submitted_at, review_status, attempt_at = row
     known = [m for m in (progress_at, draft_at, submitted_at, attempt_at) if m is not None]
     if done_at is not None:
         status = DONE

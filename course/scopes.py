@@ -10,10 +10,11 @@ from flask import abort
 from sqlalchemy import Select, select
 
 from .extensions import db
+from .identity import Person
 from .models import ClassTeacher, Enrolment, SchoolClass, User
 
 
-def classes_taught_by(user: User) -> Select[tuple[SchoolClass]]:
+def classes_taught_by(user: Person) -> Select[tuple[SchoolClass]]:
     query = select(SchoolClass)
     if not user.is_admin:
         query = query.where(
@@ -40,5 +41,5 @@ def student_in_class_or_404(school_class: SchoolClass, student_id: int) -> User:
     return student
 
 
-def is_owner(user: User, school_class: SchoolClass) -> bool:
+def is_owner(user: Person, school_class: SchoolClass) -> bool:
     return user.is_admin or any(t.teacher_id == user.id and t.is_owner for t in school_class.teachers)

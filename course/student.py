@@ -63,7 +63,7 @@ def join() -> str | Response:
     form = JoinForm()
     if form.validate_on_submit():
         try:
-            school_class = accounts.join_class(current_user, form.join_code.data)
+            school_class = accounts.join_class(current_user.account(), form.join_code.data)
         except accounts.AccountError as err:
             form.join_code.errors.append(err.message)
         else:

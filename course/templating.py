@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
@@ -41,6 +41,31 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = dutch_datetime
     app.jinja_env.filters["date"] = lambda v: dutch_datetime(v, with_time=False)
     app.context_processor(_navigation)
+    app.jinja_env.globals["url_for"] = cached_url_for
+
+
+# Enough for every link of a large gradebook; beyond it the cache starts over rather than grow.
+URL_CACHE_LIMIT = 20_000
+
+
+def cached_url_for(endpoint: str, **values: Any) -> str:
+    """``url_for`` for templates, remembered per process: every page builds the same links (menu,
+    footer, pager), and looking one up costs a fraction of building it. Relative endpoints and
+    the special ``_external``/``_scheme``/``_anchor`` arguments depend on the request: built each time."""
+    if endpoint.startswith(".") or any(name.startswith("_") for name in values):
+        return url_for(endpoint, **values)
+    key = (request.script_root if has_request_context() else None, endpoint, *sorted(values.items()))
+    cache: dict[tuple[Any, ...], str] = current_app.extensions.setdefault("course.urls", {})
+    try:
+        return cache[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value: nothing to remember it by
+        return url_for(endpoint, **values)
+    if len(cache) >= URL_CACHE_LIMIT:
+        cache.clear()
+    url = cache[key] = url_for(endpoint, **values)
+    return url
 
 
 def _navigation() -> dict[str, Any]:
@@ -50,25 +75,25 @@ def _navigation() -> dict[str, Any]:
     return {
         "nav_items": [
             {"url": url, "label": label, "current": path.startswith(url)}
-            for url, label in _menu_for(tuple(current_user.roles))
+            for url, label in _menu_for(request.script_root, tuple(current_user.roles))
         ]
     }
 
 
-def _menu_for(roles: tuple[str, ...]) -> list[tuple[str, str]]:
-    """The menu of a combination of roles; its URLs never change, so it is built once per app."""
-    from flask import current_app
-
+def _menu_for(script_root: str, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The menu of a combination of roles; its URLs only change with the app's mount point, so it
+    is built once per app and mount point."""
     menus = current_app.extensions.setdefault("course.menus", {})
-    if roles not in menus:
+    key = (script_root, roles)
+    if key not in menus:
         entries: list[tuple[str, str]] = []
         for endpoint, label, role in _NAV:
             if role in roles and endpoint.split(".")[0] in _blueprints():
                 url = url_for(endpoint)
                 if all(existing != url for existing, _ in entries):  # registered for several roles: once
                     entries.append((url, label))
-        menus[roles] = entries
-    return menus[roles]
+        menus[key] = entries
+    return menus[key]
 
 
 @lru_cache(maxsize=256)
@@ -83,12 +108,8 @@ def _file_version(folder: str, filename: str) -> str:
 def _static_version(endpoint: str, values: dict[str, Any]) -> None:
     """Static URLs carry a version, so browsers may cache them for a year and still get changes."""
     if endpoint == "static" and "filename" in values and "v" not in values:
-        from flask import current_app
-
         values["v"] = _file_version(current_app.static_folder or "", values["filename"])
 
 
 def _blueprints() -> set[str]:
-    from flask import current_app
-
     return set(current_app.blueprints)

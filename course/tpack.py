@@ -23,7 +23,8 @@ from .access import role_required
 from .catalog import catalog, markdown_html
 from .content.tpack import Instrument
 from .extensions import db
-from .models import TpackAnswer, TpackScan, User, utcnow
+from .identity import Person
+from .models import TpackAnswer, TpackScan, utcnow
 from .radar import Series, radar_svg, style_description
 from .templating import dutch_datetime, register_nav
 from .tpack_profile import (
@@ -58,11 +59,11 @@ class IncompleteScan(Exception):
         self.missing = missing
 
 
-def own_scan(user: User, scan_id: int) -> TpackScan | None:
+def own_scan(user: Person, scan_id: int) -> TpackScan | None:
     return db.session.scalar(select(TpackScan).where(TpackScan.id == scan_id, TpackScan.teacher_id == user.id))
 
 
-def open_scan(user: User) -> TpackScan | None:
+def open_scan(user: Person) -> TpackScan | None:
     return db.session.scalar(
         select(TpackScan)
         .where(TpackScan.teacher_id == user.id, TpackScan.completed_at.is_(None))
@@ -70,7 +71,7 @@ def open_scan(user: User) -> TpackScan | None:
     )
 
 
-def start_or_continue(user: User, instrument: Instrument) -> TpackScan:
+def start_or_continue(user: Person, instrument: Instrument) -> TpackScan:
     """At most one unfinished scan per teacher, so a double click never starts two."""
     scan = open_scan(user)
     if scan is None:
@@ -80,7 +81,7 @@ def start_or_continue(user: User, instrument: Instrument) -> TpackScan:
     return scan
 
 
-def completed_scans(user: User) -> list[TpackScan]:
+def completed_scans(user: Person) -> list[TpackScan]:
     return list(
         db.session.scalars(
             select(TpackScan)

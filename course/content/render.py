@@ -7,6 +7,7 @@ bleach later means changing that one function. Rendering is done once per file v
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import unicodedata
@@ -276,7 +277,7 @@ class RenderCache:
         ``variant`` separates renders of the same file (body vs guide, resolver version).
         Raises OSError if the file is gone, like reading it would.
         """
-        stat = Path(path).stat()
+        stat = os.stat(path)
         version = (stat.st_mtime_ns, stat.st_size)
         key = (str(path), variant)
         with self._lock:

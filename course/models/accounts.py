@@ -20,7 +20,24 @@ def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
-class User(Base):
+class RoleFlags:
+    """Roles from the ``is_<role>`` flags; shared by the account record and the signed-in user."""
+
+    __slots__ = ()
+
+    @property
+    def roles(self) -> list[str]:
+        return [role for role in ROLES if getattr(self, f"is_{role}")]
+
+    def has_role(self, role: str) -> bool:
+        return role in ROLES and bool(getattr(self, f"is_{role}"))
+
+    @property
+    def is_staff(self) -> bool:
+        return any(self.has_role(role) for role in ("teacher", "trainer", "admin"))
+
+
+class User(RoleFlags, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,17 +61,6 @@ class User(Base):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
-
-    @property
-    def roles(self) -> list[str]:
-        return [role for role in ROLES if getattr(self, f"is_{role}")]
-
-    def has_role(self, role: str) -> bool:
-        return role in ROLES and bool(getattr(self, f"is_{role}"))
-
-    @property
-    def is_staff(self) -> bool:
-        return self.is_teacher or self.is_trainer or self.is_admin
 
 
 class SchoolClass(Base):

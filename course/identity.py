@@ -1,0 +1,87 @@
+"""Who is logged in: a small read-only value loaded with one plain query per request.
+
+Most pages only need to know who is asking (an id, a name, the roles). Loading the full ORM
+object for that cost more than everything else on a lesson page, so the login manager hands out a
+``SignedInUser`` and code that changes the account itself asks for ``account()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import bindparam, select
+
+from .driver_select import DriverSelect
+from .extensions import db
+from .models import User
+from .models.accounts import RoleFlags
+
+_USERS = User.__table__
+_COLUMNS = ("id", "username", "display_name", "is_student", "is_teacher", "is_trainer", "is_admin",
+            "session_version", "created_at")
+_BY_ID = DriverSelect(select(*(_USERS.c[name] for name in _COLUMNS)).where(_USERS.c.id == bindparam("user_id")))
+
+
+class Person(Protocol):
+    """What both a ``User`` row and a ``SignedInUser`` offer: enough to decide who may do what."""
+
+    id: int
+    username: str
+    display_name: str
+    is_student: bool
+    is_teacher: bool
+    is_trainer: bool
+    is_admin: bool
+
+    @property
+    def roles(self) -> list[str]: ...
+
+    @property
+    def is_staff(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SignedInUser(RoleFlags):
+    id: int
+    username: str
+    display_name: str
+    is_student: bool
+    is_teacher: bool
+    is_trainer: bool
+    is_admin: bool
+    session_version: int
+    created_at: datetime
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        return True
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def account(self) -> User:
+        """The database record, for changing it or following its relationships."""
+        user = db.session.get(User, self.id)
+        if user is None:  # deleted during this request
+            raise LookupError(f"user {self.id} no longer exists")
+        return user
+
+
+def signed_in_user(user_id: int, session_version: int) -> SignedInUser | None:
+    """The person behind a session, or None when the account is gone or the session is stale."""
+    row = _BY_ID.first({"user_id": user_id})
+    if row is None:
+        return None
+    user = SignedInUser(*row)
+    return user if user.session_version == session_version else None

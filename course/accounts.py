@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .identity import Person
+from .identity import SIGNED_IN_COLUMNS, Person, SignedInUser
 from .models import ClassTeacher, Enrolment, SchoolClass, User, new_join_code, utcnow
 from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 
@@ -30,24 +30,25 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.strip().lower()))
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The user whose password this is, or None. The hash is checked outside any transaction,
-    so thirty students logging in at once do not queue behind each other's 20 ms of hashing."""
+def authenticate(username: str, password: str) -> SignedInUser | None:
+    """The person whose password this is, or None. The hash is checked outside any transaction
+    and a right password writes nothing (unless the hash needs upgrading), so thirty students
+    logging in at once neither queue behind each other's hashing nor for SQLite's write lock."""
     with db.reading():
         found = db.session.execute(
-            select(User.id, User.password_hash).where(User.username == username.strip().lower())
+            select(*SIGNED_IN_COLUMNS, User.password_hash).where(User.username == username.strip().lower())
         ).one_or_none()
     if found is None:
         verify_password(DUMMY_HASH, password)  # same cost as a real check: no username probing by timing
         return None
-    user_id, password_hash = found
+    *columns, password_hash = found
     if not verify_password(password_hash, password):
         return None
-    user = db.session.get(User, user_id)
-    if user is not None and needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    person = SignedInUser(*columns)
+    if needs_rehash(password_hash):
+        db.session.execute(update(User).where(User.id == person.id).values(password_hash=hash_password(password)))
         db.session.commit()
-    return user
+    return person
 
 
 def open_class_by_code(code: str) -> SchoolClass:

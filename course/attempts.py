@@ -170,13 +170,25 @@ def start_attempt(user: Person, quiz: Quiz, preview: bool) -> QuizAttempt:
 
 
 def submit_attempt(user_id: int, token: str, quiz: Quiz, answers: Mapping[str, Any]) -> bool:
-    """Grade and store the answers; False when this token was submitted before (nothing changes).
+    """Grade and store the answers; False when this token was submitted before (nothing changes)."""
+    return store_submission(user_id, token, quiz, answers, grade_submission(user_id, quiz, answers))
+
+
+def grade_submission(user_id: int, quiz: Quiz, answers: Mapping[str, Any]) -> AttemptResult:
+    """The grade of these answers for this person (questions voided in their class count for
+    nothing). Only reads: a web request grades before it takes SQLite's write lock."""
+    return grade_attempt(quiz, answers, voided_question_ids(user_id, quiz.slug))
+
+
+def store_submission(
+    user_id: int, token: str, quiz: Quiz, answers: Mapping[str, Any], result: AttemptResult
+) -> bool:
+    """Store graded answers; False when this token was submitted before (nothing changes).
 
     The attempt was started on ``quiz_version``; if the quiz file changed since, the answers are
     graded against the quiz as it is now and that version is stored, because the old text is gone
     and the student answered what the page showed at submit time at the latest.
     """
-    result = grade_attempt(quiz, answers, voided_question_ids(user_id, quiz.slug))
     stored = db.session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.token == token, QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_(None))

@@ -93,7 +93,7 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _start_session(user: User) -> None:
+def _start_session(user: User | SignedInUser) -> None:
     # A fresh session at login: nothing from before the login carries over.
     session.clear()
     login_user(user)

@@ -60,6 +60,10 @@ class Database:
             self.session.rollback()
             _reading.reset(token)
 
+    def writing(self) -> bool:
+        """Will the next transaction take SQLite's write lock (a POST, a command)?"""
+        return _is_write_transaction()
+
 
 class _AppDatabase:
     def __init__(self, engine: Engine) -> None:

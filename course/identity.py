@@ -7,6 +7,7 @@ object for that cost more than everything else on a lesson page, so the login ma
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -21,7 +22,8 @@ from .models.accounts import RoleFlags
 _USERS = User.__table__
 _COLUMNS = ("id", "username", "display_name", "is_student", "is_teacher", "is_trainer", "is_admin",
             "session_version", "created_at")
-_BY_ID = DriverSelect(select(*(_USERS.c[name] for name in _COLUMNS)).where(_USERS.c.id == bindparam("user_id")))
+SIGNED_IN_COLUMNS = tuple(_USERS.c[name] for name in _COLUMNS)
+_BY_ID = DriverSelect(select(*SIGNED_IN_COLUMNS).where(_USERS.c.id == bindparam("user_id")))
 
 
 class Person(Protocol):
@@ -80,7 +82,10 @@ class SignedInUser(RoleFlags):
 
 def signed_in_user(user_id: int, session_version: int) -> SignedInUser | None:
     """The person behind a session, or None when the account is gone or the session is stale."""
-    row = _BY_ID.first({"user_id": user_id})
+    # On a POST this is usually the request's first statement: reading it must not take the write
+    # lock, or the whole request would hold it. (Inside a transaction already begun: read there.)
+    with db.reading() if db.writing() and not db.session().in_transaction() else nullcontext():
+        row = _BY_ID.first({"user_id": user_id})
     if row is None:
         return None
     user = SignedInUser(*row)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from flask import Flask, current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from .extensions import db
 from .models import LoginFailure
@@ -55,17 +55,18 @@ class FailureStore(Protocol):
 
 
 class DatabaseStore:
+    # Built once with parameters: building a statement costs more than running this one.
+    _STATS = select(func.count(), func.max(LoginFailure.failed_at), func.min(LoginFailure.failed_at)).where(
+        LoginFailure.key == bindparam("key"), LoginFailure.failed_at >= bindparam("since")
+    )
+
     def record(self, key: str, now: datetime) -> None:
         db.session.add(LoginFailure(key=key, failed_at=now))
         db.session.execute(delete(LoginFailure).where(LoginFailure.key == key, LoginFailure.failed_at < now - WINDOW))
         db.session.commit()
 
     def stats(self, key: str, now: datetime) -> tuple[int, datetime | None, datetime | None]:
-        row = db.session.execute(
-            select(func.count(), func.max(LoginFailure.failed_at), func.min(LoginFailure.failed_at)).where(
-                LoginFailure.key == key, LoginFailure.failed_at >= now - WINDOW
-            )
-        ).one()
+        row = db.session.execute(self._STATS, {"key": key, "since": now - WINDOW}).one()
         return int(row[0]), _aware(row[1]), _aware(row[2])
 
     def clear(self, key: str) -> None:
@@ -144,5 +145,7 @@ def record_success(username: str) -> None:
     Nothing to clear is the usual case: then nothing is written."""
     key = _keys(username, None)[0][0]
     store = _store()
-    if store.stats(key, datetime.now(UTC))[0]:
+    with db.reading():  # the usual case writes nothing, so it must not wait for the write lock
+        failures = store.stats(key, datetime.now(UTC))[0]
+    if failures:
         store.clear(key)

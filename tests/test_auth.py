@@ -3,7 +3,7 @@ import pytest
 from course.extensions import db
 from course.models import Enrolment, User
 
-from .conftest import csrf_token, sqlite_only
+from .conftest import Auth, csrf_token, make_test_app, sqlite_only
 
 
 def signup(client, code, username="sanne", password="een lange zin van mij", confirm=None, name="Sanne"):
@@ -158,13 +158,54 @@ def test_anonymous_visitors_are_sent_to_login(client, url):
     assert response.status_code == 302 and "/login" in response.location
 
 
-def test_passwords_are_hashed_with_argon2id_at_the_asvs_minimum(app, auth):
+def test_passwords_are_hashed_with_argon2id_at_an_owasp_minimum(app, auth):
     from sqlalchemy import select
 
     auth.make_user("priya", "student")
     with app.app_context():
         stored = db.session.scalar(select(User.password_hash).where(User.username == "priya"))
-    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert stored.startswith("$argon2id$v=19$m=7168,t=5,p=1$")
+
+
+def test_a_hash_with_older_settings_is_upgraded_at_the_next_login(app, auth, client):
+    from argon2 import PasswordHasher
+    from sqlalchemy import select, update
+
+    auth.make_user("priya", "student")
+    older = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1).hash("correct horse battery")
+    with app.app_context():
+        db.session.execute(update(User).where(User.username == "priya").values(password_hash=older))
+        db.session.commit()
+    assert auth.login("priya").status_code == 302
+    assert client.get("/student/").status_code == 200
+    with app.app_context():
+        stored = db.session.scalar(select(User.password_hash).where(User.username == "priya"))
+    assert stored.startswith("$argon2id$v=19$m=7168,t=5,p=1$")
+    auth.logout()
+    assert auth.login("priya").status_code == 302  # the upgraded hash still takes the same password
+
+
+@sqlite_only
+def test_a_class_logging_in_never_waits_for_the_write_lock(tmp_path, backend):
+    """A right password writes nothing: logins go ahead while another request holds the lock."""
+    import sqlite3
+
+    app = make_test_app(tmp_path, backend, SQLITE_BUSY_TIMEOUT_MS=100)
+    client = app.test_client()
+    helper = Auth(app, client)
+    helper.make_user("mohammed", "student")
+    path = app.config["DATABASE_URL"][len("sqlite:///") :]
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        assert helper.login("mohammed").status_code == 302
+        assert client.get("/student/").status_code == 200
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @sqlite_only

@@ -143,6 +143,21 @@ def csrf_token(client: FlaskClient, url: str = "/login") -> str:
     return match.group(1) or match.group(2)
 
 
+def write_lock_is_free(app: Flask) -> bool:
+    """Could another connection take SQLite's write lock right now (is no request holding it)?"""
+    import sqlite3
+
+    other = sqlite3.connect(app.config["DATABASE_URL"][len("sqlite:///") :], timeout=0.05, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:  # "database is locked"
+        return False
+    finally:
+        other.close()
+
+
 class Auth:
     """Creates people and logs in as them through the real login form."""
 

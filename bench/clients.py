@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
@@ -35,6 +37,10 @@ class Student:
     def post_login(self, form: dict[str, str]) -> requests.Response:
         return self.http.post(f"{self.base}/login", data=form, allow_redirects=False, timeout=60)
 
+    def post_login_timed(self, form: dict[str, str]) -> int:
+        """The login post of a timed round: the status code, sent with ``post_form``."""
+        return post_form(f"{self.base}/login", form, self.http)
+
     def login(self) -> None:
         response = self.post_login(self.login_form())
         if response.status_code != 302:
@@ -57,6 +63,31 @@ class Student:
         return self.http.post(
             f"{self.base}/quizzes/{slug}/attempts/{token}", data=form, allow_redirects=False, timeout=60
         )
+
+    def submit_timed(self, slug: str, token: str, form: dict[str, Any]) -> int:
+        """Hand in the answers in a timed round: the status code, sent with ``post_form``."""
+        return post_form(f"{self.base}/quizzes/{slug}/attempts/{token}", form, self.http)
+
+
+def post_form(url: str, form: Mapping[str, Any], browser: requests.Session) -> int:
+    """POST a form with the browser's cookies and User-Agent, through http.client; returns the
+    status code. For requests fired all at once and timed: requests spends about 2 ms of CPU on a
+    call, and thirty of those on the two cores the server also runs on would be counted as the
+    server's time."""
+    parts = urlsplit(url)
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "; ".join(f"{cookie.name}={cookie.value}" for cookie in browser.cookies),
+        "User-Agent": str(browser.headers["User-Agent"]),
+    }
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=60)
+    try:
+        connection.request("POST", parts.path, body=urlencode(form, doseq=True), headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
 
 
 def at_once(count: int, action: Callable[[int], Any]) -> list[tuple[float, Any]]:

@@ -69,10 +69,18 @@ class Backend:
     def reset(self) -> None:
         if self.template is not None:
             return
+        # DELETE and resetting the id sequences: on tables this small, TRUNCATE costs some 140 ms
+        # a test (it makes new files for every table), DELETE a few milliseconds.
         engine = create_engine(self.url)
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         with engine.begin() as conn:
-            conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.exec_driver_sql(f'DELETE FROM "{table.name}"')
+            conn.exec_driver_sql(
+                "SELECT setval(sequence, 1, false) FROM ("
+                " SELECT pg_get_serial_sequence(quote_ident(table_name), column_name) AS sequence"
+                " FROM information_schema.columns WHERE table_schema = current_schema()"
+                ") AS serials WHERE sequence IS NOT NULL"
+            )
         engine.dispose()
 
 

@@ -107,6 +107,21 @@ def password_hash_ms(rounds: int) -> float:
     return statistics.median(timings)
 
 
+def scrypt_check_ms(rounds: int) -> float:
+    """One check of Werkzeug's default scrypt hash: a yardstick for how fast this machine is at
+    the moment (the scale-out issue sets its login target where thirty of these take about 1.5 s,
+    that is about 100 ms each)."""
+    from werkzeug.security import check_password_hash, generate_password_hash
+
+    stored = generate_password_hash(STUDENT_PASSWORD)
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        check_password_hash(stored, STUDENT_PASSWORD)
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
 def content_load_ms(rounds: int) -> float:
     from course.content.catalog import load_catalog
 
@@ -147,6 +162,7 @@ def run(quick: bool) -> dict[str, object]:
     result["quiz_submit_p95_ms"] = round(statistics.median(percentile(r, 0.95) for r in submits), 1)
     result["login_p95_ms"] = round(statistics.median(percentile(r, 0.95) for r in logins), 1)
     result["password_hash_ms"] = round(password_hash_ms(rounds), 1)
+    result["scrypt_check_ms"] = round(scrypt_check_ms(rounds), 1)
     result.update(gradebook_figures(quick))
     result["content_load_ms"] = round(content_load_ms(rounds), 1)
     result["rounds"] = rounds

@@ -10,7 +10,6 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from sqlalchemy import bindparam, select
 
@@ -24,24 +23,6 @@ _COLUMNS = ("id", "username", "display_name", "is_student", "is_teacher", "is_tr
             "session_version", "created_at")
 SIGNED_IN_COLUMNS = tuple(_USERS.c[name] for name in _COLUMNS)
 _BY_ID = DriverSelect(select(*SIGNED_IN_COLUMNS).where(_USERS.c.id == bindparam("user_id")))
-
-
-class Person(Protocol):
-    """What both a ``User`` row and a ``SignedInUser`` offer: enough to decide who may do what."""
-
-    id: int
-    username: str
-    display_name: str
-    is_student: bool
-    is_teacher: bool
-    is_trainer: bool
-    is_admin: bool
-
-    @property
-    def roles(self) -> list[str]: ...
-
-    @property
-    def is_staff(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +59,10 @@ class SignedInUser(RoleFlags):
         if user is None:  # deleted during this request
             raise LookupError(f"user {self.id} no longer exists")
         return user
+
+
+# Who a permission check is about: the account record, or the signed-in user of this request.
+Person = User | SignedInUser
 
 
 def signed_in_user(user_id: int, session_version: int) -> SignedInUser | None:

@@ -75,11 +75,11 @@ class Backend:
         with engine.begin() as conn:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.exec_driver_sql(f'DELETE FROM "{table.name}"')
+            # setval stands in the select list of a query without a subquery, so it only ever
+            # sees the rows the WHERE kept, whatever plan the server picks.
             conn.exec_driver_sql(
-                "SELECT setval(sequence, 1, false) FROM ("
-                " SELECT pg_get_serial_sequence(quote_ident(table_name), column_name) AS sequence"
-                " FROM information_schema.columns WHERE table_schema = current_schema()"
-                ") AS serials WHERE sequence IS NOT NULL"
+                "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename), 1, false)"
+                " FROM pg_sequences WHERE schemaname = current_schema()"
             )
         engine.dispose()
 

@@ -177,9 +177,11 @@ def enrol(school_class: SchoolClass, student: User) -> None:
     db.session.add(Enrolment(school_class=school_class, student=student))
 
 
-def only_in_classes_of(student: User, teacher: Person) -> bool:
-    """True when every class the student is in is taught by ``teacher``."""
+def only_in_classes_of(student: User, teacher: Person, *, owned: bool = False) -> bool:
+    """True when every class the student is in is taught by ``teacher`` (``owned``: owned by)."""
     taught = select(ClassTeacher.class_id).where(ClassTeacher.teacher_id == teacher.id)
+    if owned:
+        taught = taught.where(ClassTeacher.is_owner.is_(True))
     elsewhere = db.session.scalar(
         select(func.count())
         .select_from(Enrolment)

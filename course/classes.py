@@ -212,8 +212,9 @@ def remove_student(class_id: int, student_id: int) -> Response:
 @bp.post("/<int:class_id>/students/<int:student_id>/delete")
 @role_required("teacher", "admin")
 def delete_student(class_id: int, student_id: int) -> Response:
-    """Remove a student and all their work (AVG art. 17). A teacher may only do this for a student
-    who is in no class of another teacher; otherwise the administrator decides."""
+    """Remove a student and all their work (AVG art. 17). It cannot be undone, so a teacher may
+    only do this for a student in no class but their own (owned, not co-taught); otherwise the
+    owner or the administrator decides."""
     from .privacy import delete_user
 
     school_class = class_for_teacher_or_404(current_user, class_id)
@@ -224,6 +225,13 @@ def delete_student(class_id: int, student_id: int) -> Response:
         flash(
             f"{student.display_name} zit ook in een klas van een collega. "
             "Vraag de beheerder om het account te verwijderen.",
+            "error",
+        )
+        return redirect(url_for("classes.detail", class_id=class_id))
+    if not current_user.is_admin and not accounts.only_in_classes_of(student, current_user, owned=True):
+        flash(
+            "Alleen de eigenaar van de klas kan een account verwijderen. "
+            "Vraag de eigenaar of de beheerder om het te doen.",
             "error",
         )
         return redirect(url_for("classes.detail", class_id=class_id))

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import String, Text, func, select
 
+from course import accounts
 from course.extensions import db
 from course.models import (
     AssignmentDraft,
@@ -139,6 +140,32 @@ def test_teacher_cannot_delete_a_student_who_is_also_in_a_colleagues_class(app, 
     assert "Vraag de beheerder" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, student_id) is not None
+
+
+def test_a_co_teacher_cannot_delete_an_account_but_the_owner_can(app, auth, client):
+    class_id = setup_class(auth)
+    auth.make_user("bakker", "teacher")
+    with app.app_context():
+        accounts.add_co_teacher(db.session.get(SchoolClass, class_id), "bakker")
+        db.session.commit()
+        student_id = db.session.scalar(select(User.id).where(User.username == "sanne"))
+    delete_url = f"/teacher/classes/{class_id}/students/{student_id}/delete"
+
+    auth.login("bakker")
+    page = client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+    assert delete_url not in page
+    assert "alleen de eigenaar van deze klas" in page
+    response = auth.post(delete_url, follow_redirects=True)
+    assert "Alleen de eigenaar van de klas kan een account verwijderen" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, student_id) is not None
+
+    auth.logout()
+    auth.login("devries")
+    assert delete_url in client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+    assert auth.post(delete_url).status_code == 302
+    with app.app_context():
+        assert db.session.get(User, student_id) is None
 
 
 def test_teacher_of_another_class_cannot_delete(app, auth):

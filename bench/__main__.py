@@ -24,6 +24,7 @@ from .server import STUDENT_PASSWORD, gunicorn, seed, temporary_sqlite
 LESSON_SLUG = "digitale-voetafdruk"
 QUIZ_SLUG = "privacy-instellingen"
 CLASS_SIZE = 30
+SINGLE_LOGINS = 10
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -93,6 +94,20 @@ def login_round(base: str, usernames: list[str]) -> list[float]:
     return [seconds * 1000 for seconds, _ in results]
 
 
+def single_login_ms(base: str, usernames: list[str]) -> float:
+    """Logins one after another, nothing else running: a login's own cost, hash included."""
+    timings = []
+    for name in usernames:
+        student = Student(base, name, STUDENT_PASSWORD)
+        form = student.login_form()
+        started = time.perf_counter()
+        status = student.post_login_timed(form)
+        timings.append((time.perf_counter() - started) * 1000)
+        if status != 302:
+            raise RuntimeError(f"login of {name} failed: {status}")
+    return statistics.median(timings)
+
+
 def password_hash_ms(rounds: int) -> float:
     """One password check, as every login does: the floor under login_p95_ms (thirty of these on
     two cores take fifteen times this)."""
@@ -139,7 +154,7 @@ def run(quick: bool) -> dict[str, object]:
     seconds = 2.0 if quick else 5.0
     result: dict[str, object] = {}
     with temporary_sqlite() as url:
-        seeded = seed(url, CLASS_SIZE * (2 * rounds + 1))
+        seeded = seed(url, CLASS_SIZE * (2 * rounds + 1) + SINGLE_LOGINS)
         names = seeded.students
         with gunicorn(url, workers=int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))) as base:
             reader = Student(base, names[0], STUDENT_PASSWORD)
@@ -155,12 +170,14 @@ def run(quick: bool) -> dict[str, object]:
                 submits.append(submit_round(base, group, quiz_form(QUIZ_SLUG)))
                 other = names[1 + (rounds + r) * CLASS_SIZE : 1 + (rounds + r + 1) * CLASS_SIZE]
                 logins.append(login_round(base, other))
+            one_login = single_login_ms(base, names[-SINGLE_LOGINS:])
     result["healthz_rps"] = round(statistics.median(health), 1)
     result["lesson_rps"] = round(statistics.median(lesson), 1)
     result["lesson_ratio"] = round(statistics.median(lesson) / statistics.median(health), 3)
     result["quiz_submit_p50_ms"] = round(statistics.median(percentile(r, 0.5) for r in submits), 1)
     result["quiz_submit_p95_ms"] = round(statistics.median(percentile(r, 0.95) for r in submits), 1)
     result["login_p95_ms"] = round(statistics.median(percentile(r, 0.95) for r in logins), 1)
+    result["login_one_ms"] = round(one_login, 1)
     result["password_hash_ms"] = round(password_hash_ms(rounds), 1)
     result["scrypt_check_ms"] = round(scrypt_check_ms(rounds), 1)
     result.update(gradebook_figures(quick))

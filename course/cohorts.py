@@ -3,6 +3,8 @@ the cohort's TPACK aggregates and the reach of each trainer.
 
 The aggregates are the only way TPACK numbers leave a teacher's own pages, and they go through
 ``cohort_aggregate`` with the configured minimum group size: below it there are no numbers.
+The figures also move on only in steps of at least that many changed scans, so two versions of
+them never differ by one person.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -172,16 +176,43 @@ def promote_to_trainer(actor: Person, cohort: Cohort, user_id: int) -> tuple[Use
 
 @dataclass(frozen=True)
 class CohortTpack:
-    """The cohort's means at the start and now; None where the group is too small."""
+    """The cohort's means at the start and now; None where the group is too small. ``*_waiting``
+    counts members whose newer scan is not in the figures yet."""
 
     start: DomainMeans | None
     now: DomainMeans | None
     start_count: int
     now_count: int
+    start_waiting: int = 0
+    now_waiting: int = 0
+
+
+class _ShownScans:
+    """Which scan of each member one column of figures is computed from.
+
+    The column moves on only when at least ``batch`` members' scans differ from what it shows.
+    Otherwise a trainer could note the means, wait for one newcomer (or one new scan), and work
+    that one person's scores out of the difference."""
+
+    def __init__(self, batch: int) -> None:
+        self.batch = max(1, batch)
+        self.latest: dict[int, int] = {}
+        self.shown: dict[int, int] = {}
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for member, scan in self.latest.items() if self.shown.get(member) != scan)
+
+    def settle(self) -> None:
+        if self.waiting >= self.batch:
+            self.shown = dict(self.latest)
 
 
 def cohort_tpack(cohort: Cohort, instrument: Instrument, min_group: int) -> CohortTpack:
-    """Start: per member the first completed scan after joining. Now: per member the latest one."""
+    """Start: per member the first completed scan after joining. Now: per member the latest one.
+
+    The figures are found by replaying the cohort's scans in order, so the page shows the same
+    numbers to everyone and nothing is written when it is read."""
     rows = db.session.execute(
         select(CohortMember.user_id, CohortMember.joined_at).where(CohortMember.cohort_id == cohort.id)
     )
@@ -191,13 +222,19 @@ def cohort_tpack(cohort: Cohort, instrument: Instrument, min_group: int) -> Coho
         .where(TpackScan.teacher_id.in_(list(joined)), TpackScan.completed_at.is_not(None))
         .order_by(TpackScan.completed_at, TpackScan.id)
     ).all()
-    start_scan: dict[int, int] = {}
-    latest_scan: dict[int, int] = {}
-    for scan_id, teacher_id, completed_at in scans:
-        latest_scan[teacher_id] = scan_id
-        if teacher_id not in start_scan and completed_at >= joined[teacher_id]:
-            start_scan[teacher_id] = scan_id
-    needed = set(start_scan.values()) | set(latest_scan.values())
+    # A scan from before joining counts from the moment of joining.
+    events = sorted(
+        (max(completed_at, joined[member]), completed_at, scan_id, member) for scan_id, member, completed_at in scans
+    )
+    start, now = _ShownScans(min_group), _ShownScans(min_group)
+    for _, moment in groupby(events, key=itemgetter(0)):
+        for _, completed_at, scan_id, member in moment:
+            now.latest[member] = scan_id
+            if member not in start.latest and completed_at >= joined[member]:
+                start.latest[member] = scan_id
+        start.settle()
+        now.settle()
+    needed = set(start.shown.values()) | set(now.shown.values())
     answers: dict[int, dict[str, int]] = {scan_id: {} for scan_id in needed}
     if needed:
         rows = db.session.execute(
@@ -208,13 +245,15 @@ def cohort_tpack(cohort: Cohort, instrument: Instrument, min_group: int) -> Coho
         for scan_id, statement_id, value in rows:
             answers[scan_id][statement_id] = value
     domain_ids = [d.id for d in instrument.domains]
-    start_profiles = [domain_means(instrument, answers[s]) for s in start_scan.values()]
-    now_profiles = [domain_means(instrument, answers[s]) for s in latest_scan.values()]
+    start_profiles = [domain_means(instrument, answers[s]) for s in start.shown.values()]
+    now_profiles = [domain_means(instrument, answers[s]) for s in now.shown.values()]
     return CohortTpack(
         start=cohort_aggregate(domain_ids, start_profiles, min_group),
         now=cohort_aggregate(domain_ids, now_profiles, min_group),
         start_count=len(start_profiles),
         now_count=len(now_profiles),
+        start_waiting=start.waiting,
+        now_waiting=now.waiting,
     )
 
 

@@ -51,11 +51,12 @@ def join(app, username: str, code: str):
 
 
 def member_answers(app, k: int) -> dict[str, int]:
-    """Member k's answers: each member and each domain differ, so a leak would show."""
+    """Member k's answers: the domain means differ between members and between domains, so a
+    leak would show (a plain rotation of 1..5 would give every domain a mean of 3)."""
     with app.app_context():
         tpack = catalog().tpack
         return {
-            s.id: 1 + (k * (d + 1) + j) % 5
+            s.id: 1 + (k + d) % 5 if j % 2 else 1 + (k * (d + 1)) % 5
             for d, domain in enumerate(tpack.domains)
             for j, s in enumerate(domain.statements)
         }
@@ -277,6 +278,47 @@ def test_start_is_the_first_scan_after_joining_and_now_the_latest(app, trainer, 
     for domain_id in starts[0]:
         assert by_domain[domain_id][2] == format_mean(mean(p[domain_id] for p in starts))
         assert by_domain[domain_id][3] == format_mean(mean(p[domain_id] for p in nows))
+
+
+def figures(client, cohort_id: int) -> dict[str, list[str]]:
+    rows = csv_rows(client.get(f"/trainer/cohorts/{cohort_id}/tpack.csv"))
+    return {row[0]: row[2:] for row in rows[1:]}
+
+
+def test_one_newcomer_cannot_be_worked_out_from_the_change_in_the_means(app, trainer, client):
+    cohort_id, profiles = cohort_with_scans(app, trainer, 5)
+    before = figures(client, cohort_id)
+    with app.app_context():
+        code = db.session.get(Cohort, cohort_id).invite_code
+    newcomer = trainer.make_user("nieuwkomer", "teacher")
+    join(app, "nieuwkomer", code)
+    give_scan(app, newcomer, member_answers(app, 7), minutes_from_now=5)
+
+    assert figures(client, cohort_id) == before  # the sixth scan alone moves nothing
+    page = client.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
+    assert "Nieuwe scans, nog niet meegeteld" in page
+
+    for k in range(8, 12):  # four more: five new scans, the figures move on all at once
+        user_id = trainer.make_user(f"extra{k}", "teacher")
+        join(app, f"extra{k}", code)
+        answers = member_answers(app, k)
+        give_scan(app, user_id, answers, minutes_from_now=10 + k)
+        profiles.append(profile(app, answers))
+    profiles.insert(5, profile(app, member_answers(app, 7)))
+    after = figures(client, cohort_id)
+    assert after["deelnemers"] == ["10", "10"]
+    for domain_id in profiles[0]:
+        assert after[domain_id][1] == format_mean(mean(p[domain_id] for p in profiles))
+    assert "Nieuwe scans, nog niet meegeteld" not in client.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
+
+
+def test_one_member_scanning_again_leaves_the_now_column_as_it_was(app, trainer, client):
+    cohort_id, _ = cohort_with_scans(app, trainer, 5)
+    before = figures(client, cohort_id)
+    with app.app_context():
+        member = db.session.scalar(select(User.id).where(User.username == "docent0"))
+    give_scan(app, member, member_answers(app, 3), minutes_from_now=30)
+    assert figures(client, cohort_id) == before
 
 
 def test_a_trainer_never_reaches_a_members_own_result(app, auth):

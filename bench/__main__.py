@@ -16,6 +16,7 @@ import shutil
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .clients import Student, at_once, requests_per_second, wrk_requests_per_second
@@ -108,18 +109,23 @@ def single_login_ms(base: str, usernames: list[str]) -> float:
     return statistics.median(timings)
 
 
+def median_ms(action: Callable[[], object], times: int) -> float:
+    """Median wall time of ``action`` over ``times`` calls, in milliseconds."""
+    timings = []
+    for _ in range(times):
+        started = time.perf_counter()
+        action()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
 def password_hash_ms(rounds: int) -> float:
     """One password check, as every login does: the floor under login_p95_ms (thirty of these on
     two cores take fifteen times this)."""
     from course.passwords import hash_password, verify_password
 
     stored = hash_password(STUDENT_PASSWORD)
-    timings = []
-    for _ in range(rounds * 3):
-        started = time.perf_counter()
-        verify_password(stored, STUDENT_PASSWORD)
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+    return median_ms(lambda: verify_password(stored, STUDENT_PASSWORD), rounds * 3)
 
 
 def scrypt_check_ms(rounds: int) -> float:
@@ -129,24 +135,14 @@ def scrypt_check_ms(rounds: int) -> float:
     from werkzeug.security import check_password_hash, generate_password_hash
 
     stored = generate_password_hash(STUDENT_PASSWORD)
-    timings = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        check_password_hash(stored, STUDENT_PASSWORD)
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+    return median_ms(lambda: check_password_hash(stored, STUDENT_PASSWORD), rounds)
 
 
 def content_load_ms(rounds: int) -> float:
     from course.content.catalog import load_catalog
 
     root = Path(__file__).resolve().parent.parent
-    timings = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        load_catalog(root / "lessons", root / "quizzes")
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+    return median_ms(lambda: load_catalog(root / "lessons", root / "quizzes"), rounds)
 
 
 def run(quick: bool) -> dict[str, object]:

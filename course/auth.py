@@ -15,7 +15,6 @@ from . import accounts, throttle
 from .extensions import db, login_manager
 from .forms import confirm_password_field, display_name_field, new_password_field, username_field
 from .identity import Person, SignedInUser, signed_in_user
-from .models import User
 
 bp = Blueprint("auth", __name__)
 
@@ -93,7 +92,7 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _start_session(user: User | SignedInUser) -> None:
+def _start_session(user: Person) -> None:
     # A fresh session at login: nothing from before the login carries over.
     session.clear()
     login_user(user)

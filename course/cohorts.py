@@ -183,8 +183,8 @@ class CohortTpack:
     now: DomainMeans | None
     start_count: int
     now_count: int
-    start_waiting: int = 0
-    now_waiting: int = 0
+    start_waiting: int
+    now_waiting: int
 
 
 class _ShownScans:

@@ -22,11 +22,10 @@ from flask_wtf.csrf import generate_csrf
 CSRF_MARKER = "\x00csrf\x00"
 # A few hundred lesson states per worker is some megabytes; beyond that the cache starts over.
 PAGE_CACHE_LIMIT = 400
-EXTENSION = "course.page_cache"
 # One entry per logged-in session that viewed a page in this worker: a school's day is some thousands.
 SIGNED_TOKEN_LIMIT = 20_000
 
-
+EXTENSION = "course.page_cache"
 SIGNED_TOKENS = "course.signed_csrf_tokens"
 TOKEN_IN_G = "csrf_token"  # where Flask-WTF keeps the token it signed for this request (WTF_CSRF_FIELD_NAME)
 

@@ -29,7 +29,7 @@ def when_ready(server):
 
 def post_fork(server, worker):
     """Database connections must never be shared across processes: each worker starts its own."""
-    from course.extensions import db
+    from course.core.extensions import db
 
     with worker.app.wsgi().app_context():
         db.engine.dispose(close=False)

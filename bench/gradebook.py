@@ -30,8 +30,8 @@ TEACHER_PASSWORD = "bench docent wachtwoord"
 
 def fill_class(teacher_id: int, size: int, name: str) -> int:
     """One class of ``size`` students who did everything; returns its id. Needs an app context."""
-    from course.catalog import catalog
-    from course.extensions import db
+    from course.core.content_store import catalog
+    from course.core.extensions import db
     from course.models import (
         AttemptItem,
         ClassTeacher,
@@ -99,8 +99,8 @@ def _login(client: Any) -> None:
 def measure_gradebook(sizes: Iterable[int] = (30, 300, 1000), rounds: int = 5) -> dict[int, tuple[float, int]]:
     """Per class size: (median render time of the grid in milliseconds, SQL statements per render)."""
     from course import accounts, create_app
-    from course.extensions import db
-    from course.migrate import upgrade
+    from course.core.extensions import db
+    from course.core.migrate import upgrade
 
     results: dict[int, tuple[float, int]] = {}
     with temporary_sqlite() as url:

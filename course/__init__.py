@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import config as default_config
+from .core import config as default_config
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -31,45 +31,34 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     if not app.config.get("SECRET_KEY"):
-        from .secret import instance_secret_key
+        from .core.secret import instance_secret_key
 
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
 
-    from .extensions import csrf, db, login_manager
+    from .core.extensions import csrf, db, login_manager
 
     db.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from . import catalog
+    from .core import content_store as catalog
 
     catalog.init_app(app)
 
-    from . import auth, security
+    from . import auth
+    from .core import security_headers as security
 
     auth.init_app(app)
     security.init_app(app)
 
-    from . import (
-        admin,
-        assignments,
-        classes,
-        gradebook,
-        health,
-        lessons,
-        mydata,
-        pages,
-        quizzes,
-        student,
-        tpack,
-        trainer,
-    )
+    from . import admin, assignments, classes, gradebook, lessons, mydata, pages, quizzes, student, tpack, trainer
+    from .core import health
 
     for module in (pages, health, auth, student, classes, admin, mydata, lessons, assignments, quizzes, tpack, trainer,
                    gradebook):
         app.register_blueprint(module.bp)
 
-    from . import errors, page_cache, templating
+    from .core import errors, page_cache, templating
 
     errors.init_app(app)
     templating.init_app(app)

@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField
 
 from . import accounts
-from .access import role_required
-from .audit import record
-from .extensions import db
+from .core.access import role_required
+from .core.audit import record
+from .core.extensions import db
 from .forms import confirm_password_field, display_name_field, new_password_field, username_field
 from .models import User
 
@@ -71,7 +71,7 @@ def create_user() -> str | Response:
 @bp.get("/audit")
 @role_required("admin")
 def audit() -> str:
-    from .audit import ACTION_LABELS
+    from .core.audit import ACTION_LABELS
     from .models import AuditEvent
 
     action = request.args.get("action", "")

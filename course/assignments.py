@@ -14,10 +14,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from . import progress
-from .access import role_required
-from .catalog import catalog
 from .content.lessons import Lesson
-from .extensions import db
+from .core.access import role_required
+from .core.content_store import catalog
+from .core.extensions import db
 from .lessons import assignment_html, lesson_or_404
 from .models import Enrolment, Review, SchoolClass, Submission, User
 from .scopes import class_for_teacher_or_404

@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .content.quizzes import Question, Quiz
-from .extensions import db
+from .core.extensions import db
 from .grading import AttemptResult, QuestionResult, grade_attempt, round_score
 from .identity import Person
 from .models import AttemptItem, AuditEvent, Enrolment, QuizAttempt, SchoolClass, User, VoidedQuestion, utcnow

@@ -12,7 +12,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from . import accounts, throttle
-from .extensions import db, login_manager
+from .core.extensions import db, login_manager
 from .forms import confirm_password_field, display_name_field, new_password_field, username_field
 from .identity import Person, SignedInUser, signed_in_user
 

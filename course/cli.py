@@ -8,8 +8,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from . import accounts, migrate
-from .extensions import db
+from . import accounts
+from .core import migrate
+from .core.extensions import db
 from .forms import USERNAME_PATTERN
 from .models import ROLES
 from .passwords import MIN_LENGTH, is_common_password
@@ -92,8 +93,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
 
-    from .backup import backup_command
-    from .content_cli import course_cli
+    from .core.backup import backup_command
+    from .core.content_cli import course_cli
 
     app.cli.add_command(course_cli)
 

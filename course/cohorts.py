@@ -20,9 +20,9 @@ from operator import itemgetter
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from . import audit
 from .content.tpack import Instrument
-from .extensions import db
+from .core import audit
+from .core.extensions import db
 from .identity import Person
 from .models import (
     Attendance,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from . import accounts
-from .extensions import db
+from .core.extensions import db
 from .models import SchoolClass, User
 
 DEMO_CLASS_NAME = "Demo MV2A"

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 
 from . import accounts, attempts, cohorts
-from .catalog import catalog
 from .content.quizzes import Question, Quiz
-from .extensions import db
+from .core.content_store import catalog
+from .core.extensions import db
 from .grading import right_answer
 from .models import Enrolment, SchoolClass, TpackAnswer, TpackScan, User, utcnow
 

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
-from .driver_select import DriverSelect
-from .extensions import db
+from .core.driver_select import DriverSelect
+from .core.extensions import db
 from .models import User
 from .models.accounts import RoleFlags
 

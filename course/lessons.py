@@ -15,14 +15,14 @@ from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
 from . import demo, progress
-from .access import role_required
-from .catalog import catalog, guide_html, lesson_html, markdown_html, render_cache
 from .classes import ActionForm
 from .content.lessons import Lesson
-from .extensions import db
+from .core.access import role_required
+from .core.content_store import catalog, guide_html, lesson_html, markdown_html, render_cache
+from .core.extensions import db
+from .core.page_cache import render_cached
+from .core.templating import register_nav
 from .models import SchoolClass, utcnow
-from .page_cache import render_cached
-from .templating import register_nav
 
 bp = Blueprint("lessons", __name__, url_prefix="/lessons")
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Text, cast, delete, func, or_, select, update
 
-from .audit import record
-from .extensions import db
+from .core.audit import record
+from .core.extensions import db
 from .identity import Person
 from .models import (
     AssignmentDraft,

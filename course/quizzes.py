@@ -11,11 +11,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from . import attempts
-from .access import role_required
-from .catalog import catalog
 from .classes import ActionForm
 from .content.quizzes import Quiz
-from .extensions import db
+from .core.access import role_required
+from .core.content_store import catalog
+from .core.extensions import db
 from .models import QuizAttempt, SchoolClass
 from .quiz_forms import (
     KIND_HINTS,

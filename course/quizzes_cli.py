@@ -6,9 +6,9 @@ import click
 from flask.cli import AppGroup
 
 from . import accounts, attempts
-from .catalog import catalog
 from .content.gift import export_gift
 from .content.quizzes import Quiz
+from .core.content_store import catalog
 from .models import utcnow
 
 quizzes_cli = AppGroup("quizzes", help="Quizzes: Moodle GIFT export and regrading after a quiz file changed.")

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from .content.catalog import Catalog
-from .extensions import db
+from .core.extensions import db
 from .models import QuizAttempt
 
 

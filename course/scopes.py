@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import Select, select
 
-from .extensions import db
+from .core.extensions import db
 from .identity import Person
 from .models import ClassTeacher, Enrolment, SchoolClass, User
 

@@ -11,8 +11,8 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from . import accounts
-from .access import role_required
-from .extensions import db
+from .core.access import role_required
+from .core.extensions import db
 from .lessons import step_url, student_overview
 from .models import Enrolment, SchoolClass
 

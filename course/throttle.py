@@ -15,7 +15,7 @@ from typing import Protocol
 from flask import Flask, current_app
 from sqlalchemy import bindparam, delete, func, select
 
-from .extensions import db
+from .core.extensions import db
 from .models import LoginFailure
 
 WINDOW = timedelta(hours=1)

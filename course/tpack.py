@@ -19,14 +19,14 @@ from werkzeug.wrappers import Response
 from wtforms import RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
-from .access import role_required
-from .catalog import catalog, markdown_html
 from .content.tpack import Instrument
-from .extensions import db
+from .core.access import role_required
+from .core.content_store import catalog, markdown_html
+from .core.extensions import db
+from .core.templating import dutch_datetime, register_nav
 from .identity import Person
 from .models import TpackAnswer, TpackScan, utcnow
 from .radar import Series, radar_svg, style_description
-from .templating import dutch_datetime, register_nav
 from .tpack_profile import (
     BAND_LABELS,
     domain_bands,

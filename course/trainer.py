@@ -15,14 +15,14 @@ from wtforms import DateField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from . import cohorts
-from .access import role_required
-from .catalog import catalog, trainer_session_html
 from .content.lessons import TrainerSession
 from .content.tpack import Instrument
-from .extensions import db
+from .core.access import role_required
+from .core.content_store import catalog, trainer_session_html
+from .core.extensions import db
+from .core.templating import MONTHS, register_nav
 from .models import Cohort, CohortMember, User
 from .radar import Series
-from .templating import MONTHS, register_nav
 from .tpack import profile_chart
 from .tpack_profile import format_change, format_mean
 

@@ -16,9 +16,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from course import create_app
-from course.db import make_engine
-from course.extensions import db
-from course.migrate import upgrade
+from course.core.db import make_engine
+from course.core.extensions import db
+from course.core.migrate import upgrade
 from course.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent

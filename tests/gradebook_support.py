@@ -16,9 +16,9 @@ from flask import Flask
 from sqlalchemy import insert
 
 from course import attempts
-from course.catalog import catalog
 from course.content.quizzes import Quiz
-from course.extensions import db
+from course.core.content_store import catalog
+from course.core.extensions import db
 from course.models import (
     AssignmentDraft,
     AttemptItem,

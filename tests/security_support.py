@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from course import accounts, attempts, cohorts, progress
-from course.catalog import catalog
-from course.extensions import db
+from course.core.content_store import catalog
+from course.core.extensions import db
 from course.models import ClassTeacher, TpackAnswer, TpackScan, User, utcnow
 
 from .conftest import csrf_token

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from course.catalog import catalog
-from course.extensions import db
+from course.core.content_store import catalog
+from course.core.extensions import db
 from course.models import AssignmentDraft, Review, Submission
 from tests.conftest import Auth, csrf_token
 from tests.test_lessons import assert_no_active_content
@@ -385,7 +385,7 @@ def test_reviews_are_in_the_audit_log(app, auth, client):
     """Status and feedback affect grades; the administrator can see who gave them and when."""
     from sqlalchemy import select
 
-    from course.extensions import db
+    from course.core.extensions import db
     from course.models import AuditEvent, Submission, User
 
     auth.make_user("devries", "teacher")

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from course import attempts
-from course.catalog import catalog
-from course.extensions import db
+from course.core.content_store import catalog
+from course.core.extensions import db
 from course.grading import grade_attempt, round_score
 from course.models import AttemptItem, AuditEvent, QuizAttempt, SchoolClass, User
 

@@ -1,6 +1,6 @@
 import pytest
 
-from course.extensions import db
+from course.core.extensions import db
 from course.models import Enrolment, User
 
 from .conftest import Auth, csrf_token, make_test_app, sqlite_only, write_lock_is_free

@@ -29,7 +29,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from course import passwords
-from course.extensions import db
+from course.core.extensions import db
 from course.models import Base, User
 
 from .conftest import ROOT, Backend, csrf_token, make_test_app

@@ -1,6 +1,6 @@
 from sqlalchemy import select
 
-from course.extensions import db
+from course.core.extensions import db
 from course.models import Enrolment, SchoolClass, User
 
 

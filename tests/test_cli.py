@@ -1,8 +1,8 @@
 from sqlalchemy import func, inspect, select, text
 
-from course.db import make_engine
-from course.extensions import db
-from course.migrate import downgrade, upgrade
+from course.core.db import make_engine
+from course.core.extensions import db
+from course.core.migrate import downgrade, upgrade
 from course.models import Base, SchoolClass, User
 
 

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from course import create_app
-from course.extensions import db
+from course.core.extensions import db
 
 from .conftest import sqlite_only
 

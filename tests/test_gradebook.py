@@ -10,8 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy import event
 
-from course.catalog import catalog
-from course.extensions import db
+from course.core.content_store import catalog
+from course.core.extensions import db
 from course.gradebook.grid import load_grid
 
 from .gradebook_support import (

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from openpyxl import load_workbook
 
-from course.templating import LOCAL_ZONE
+from course.core.templating import LOCAL_ZONE
 
 from .gradebook_support import body_rows, build_fixture_class, percentage, table_rows
 

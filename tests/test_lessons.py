@@ -16,8 +16,8 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from course import lessons as lessons_module
-from course.catalog import catalog, guide_html, render_cache
-from course.extensions import db
+from course.core.content_store import catalog, guide_html, render_cache
+from course.core.extensions import db
 from course.models import LessonProgress
 from tests.conftest import ROOT, Auth, make_test_app
 
@@ -288,7 +288,7 @@ def test_a_warm_lesson_page_does_no_markdown_work_until_the_file_changes(copied,
     auth.make_user("sanne")
     auth.login("sanne")
     lesson = ordered_lessons(app)[2]
-    cache = app.extensions["course.catalog"].cache
+    cache = app.extensions["course.core.content_store"].cache
     parses = []
     original = MarkdownIt.parse
 
@@ -315,7 +315,7 @@ def test_a_warm_lesson_page_does_no_markdown_work_until_the_file_changes(copied,
 def test_render_cache_counts_through_the_catalog(copied):
     app, _, _ = copied
     lesson = ordered_lessons(app)[0]
-    from course.catalog import lesson_html
+    from course.core.content_store import lesson_html
 
     with app.test_request_context():
         before = render_cache().misses

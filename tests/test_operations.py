@@ -4,7 +4,7 @@ import sqlite3
 
 from sqlalchemy import select
 
-from course.extensions import db
+from course.core.extensions import db
 from course.models import User
 
 from .conftest import sqlite_only

@@ -6,7 +6,7 @@ import os
 
 from flask.testing import FlaskClient
 
-from course.catalog import catalog
+from course.core.content_store import catalog
 from tests.conftest import CSRF_PATTERN, Auth
 from tests.test_lessons import content_copy, copied  # noqa: F401 (fixtures)
 
@@ -114,7 +114,7 @@ def test_a_page_with_a_real_token_in_it_is_never_reused(app, auth, client, monke
     is served but not kept, so the next student cannot receive it."""
     from flask_wtf.csrf import generate_csrf
 
-    from course import page_cache
+    from course.core import page_cache
 
     slug = first_lesson_slug(app)
     monkeypatch.setattr(page_cache, "page_csrf_token", generate_csrf)
@@ -125,4 +125,4 @@ def test_a_page_with_a_real_token_in_it_is_never_reused(app, auth, client, monke
     mine = tokens_in(client.get(f"/lessons/{slug}").get_data(as_text=True))
     theirs = tokens_in(other_client.get(f"/lessons/{slug}").get_data(as_text=True))
     assert mine and theirs and not mine & theirs
-    assert app.extensions["course.page_cache"] == {}
+    assert app.extensions["course.core.page_cache"] == {}

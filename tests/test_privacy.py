@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import String, Text, func, select
 
 from course import accounts
-from course.extensions import db
+from course.core.extensions import db
 from course.models import (
     AssignmentDraft,
     AttemptItem,
@@ -251,7 +251,7 @@ def test_deleting_a_student_also_clears_their_name_from_regrade_entries_in_the_l
     """Voiding a question logs every regraded attempt with the student's username; after the
     student is deleted the log keeps that a regrade happened, not whose it was."""
     from course import attempts
-    from course.catalog import catalog
+    from course.core.content_store import catalog
 
     from .quiz_support import right_answers
 

@@ -13,8 +13,8 @@ from sqlalchemy import event, func, select
 
 from course import progress
 from course.assignments import assignment_queue
-from course.catalog import catalog
-from course.extensions import db
+from course.core.content_store import catalog
+from course.core.extensions import db
 from course.models import AssignmentDraft, LessonProgress, QuizAttempt, Submission, utcnow
 
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from course import accounts, attempts, create_app
-from course.catalog import catalog
 from course.content.gift import export_gift
-from course.extensions import db
+from course.core.content_store import catalog
+from course.core.extensions import db
 from course.models import AttemptItem, AuditEvent, QuizAttempt
 
 from .conftest import ROOT, make_test_app

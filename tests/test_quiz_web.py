@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from course import attempts as attempt_service
-from course.catalog import catalog
 from course.content.quizzes import option_order
-from course.extensions import db
+from course.core.content_store import catalog
+from course.core.extensions import db
 from course.models import AttemptItem, AuditEvent, QuizAttempt, VoidedQuestion
 from course.quiz_forms import format_points, percentage, points_label, reaches_pass_mark
 from course.results import standings

@@ -22,7 +22,7 @@ from flask.testing import FlaskClient
 from werkzeug.wrappers import Response
 
 from course import passwords
-from course.extensions import db
+from course.core.extensions import db
 from course.models import LoginFailure
 
 from .conftest import Backend, csrf_token, make_test_app

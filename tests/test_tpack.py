@@ -10,8 +10,8 @@ from statistics import mean
 import pytest
 from sqlalchemy import select
 
-from course.catalog import catalog, markdown_html
-from course.extensions import db
+from course.core.content_store import catalog, markdown_html
+from course.core.extensions import db
 from course.models import TpackAnswer, TpackScan
 from course.tpack_profile import format_change, format_mean
 

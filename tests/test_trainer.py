@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from course import accounts
-from course.catalog import catalog
-from course.extensions import db
+from course.core.content_store import catalog
+from course.core.extensions import db
 from course.models import Attendance, AuditEvent, Cohort, CohortMember, TpackAnswer, TpackScan, User, utcnow
 from course.tpack_profile import format_mean
 

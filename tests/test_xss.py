@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from course import passwords
-from course.extensions import db
+from course.core.extensions import db
 from course.models import Cohort, SchoolClass, Submission, User
 
 from .conftest import csrf_token

@@ -18,7 +18,7 @@ from sqlalchemy import Select, and_, func, select
 from ..content.catalog import Catalog
 from ..content.lessons import Lesson
 from ..content.quizzes import Quiz
-from ..extensions import db
+from ..core.extensions import db
 from ..models import AssignmentDraft, Enrolment, LessonProgress, Review, Submission, User
 from ..results import QuizStanding, standings
 

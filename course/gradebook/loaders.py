@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..content.catalog import Catalog
-from ..extensions import db
+from ..core.extensions import db
 from ..models import AttemptItem, Enrolment, QuizAttempt, Submission, VoidedQuestion
 from ..results import standings
 from .analysis import ItemResponse

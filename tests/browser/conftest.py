@@ -64,9 +64,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """A fresh, migrated SQLite database and the real app on it (no TESTING flag)."""
     from course import create_app
-    from course.db import make_engine
-    from course.extensions import db
-    from course.migrate import upgrade
+    from course.core.db import make_engine
+    from course.core.extensions import db
+    from course.core.migrate import upgrade
 
     folder = tmp_path_factory.mktemp("browser-db")
     url = f"sqlite:///{folder / 'course.sqlite'}"

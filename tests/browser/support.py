@@ -92,7 +92,7 @@ class LiveServer:
 
 def make_user(app: Flask, username: str, *roles: str, name: str | None = None) -> int:
     from course import accounts
-    from course.extensions import db
+    from course.core.extensions import db
 
     with app.app_context():
         user = accounts.create_user(username, name or username.title(), PASSWORD, roles=roles or ("student",))

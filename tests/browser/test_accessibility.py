@@ -19,7 +19,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from course.catalog import catalog
+from course.core.content_store import catalog
 
 from ..conftest import Auth
 from ..quiz_support import QuizClient, right_answers
@@ -52,7 +52,7 @@ class World:
 def _world(app: Flask) -> World:
     """One of everything, made through the real endpoints (test client with CSRF) or services."""
     from course import accounts, cohorts, tpack
-    from course.extensions import db
+    from course.core.extensions import db
     from course.models import Submission, User
 
     with app.app_context():

@@ -21,10 +21,10 @@ from flask import Flask
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from course.catalog import Catalog, catalog
 from course.classes import current_school_year
 from course.content.quizzes import Question, Quiz
 from course.content.tpack import Instrument
+from course.core.content_store import Catalog, catalog
 from course.quiz_forms import format_points
 from course.tpack_profile import domain_means, format_mean
 
@@ -507,7 +507,7 @@ def test_journey_4_teacher_takes_the_tpack_scan_and_a_retake(new_page, base_url,
 
 def scan_through_services(live_app: Flask, user_id: int, answers: dict[str, int]) -> None:
     from course import tpack
-    from course.extensions import db
+    from course.core.extensions import db
     from course.models import User
 
     with live_app.app_context():
@@ -520,7 +520,7 @@ def scan_through_services(live_app: Flask, user_id: int, answers: dict[str, int]
 
 def join_through_services(live_app: Flask, user_id: int, code: str) -> None:
     from course import cohorts
-    from course.extensions import db
+    from course.core.extensions import db
     from course.models import User
 
     with live_app.app_context():

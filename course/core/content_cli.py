@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .content.catalog import load_catalog
+from ..content.catalog import load_catalog
 
 course_cli = AppGroup("course", help="Course content (lessons, quizzes, teacher track).")
 

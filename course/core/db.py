@@ -26,7 +26,7 @@ class _AppBoundSession(Session):
     """A session that uses the engine of the Flask app that is current when it runs a query."""
 
     def get_bind(self, mapper: Any = None, clause: Any = None, **kwargs: Any) -> Engine:
-        return current_app.extensions["course.db"].engine
+        return current_app.extensions["course.core.db"].engine
 
 
 class Database:
@@ -38,7 +38,7 @@ class Database:
     def init_app(self, app: Flask) -> None:
         url = str(app.config["DATABASE_URL"])
         engine = make_engine(url, busy_timeout_ms=int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
-        app.extensions["course.db"] = _AppDatabase(engine)
+        app.extensions["course.core.db"] = _AppDatabase(engine)
 
         @app.teardown_appcontext
         def _remove_session(exc: BaseException | None) -> None:
@@ -46,7 +46,7 @@ class Database:
 
     @property
     def engine(self) -> Engine:
-        return current_app.extensions["course.db"].engine
+        return current_app.extensions["course.core.db"].engine
 
     @contextmanager
     def reading(self) -> Iterator[None]:

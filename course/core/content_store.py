@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, url_for
 
-from .content.catalog import Catalog, load_catalog
-from .content.errors import ContentError
-from .content.lessons import Lesson, TrainerSession, guide_text, lesson_body, link_target, trainer_body
-from .content.render import RenderCache, render_markdown
+from ..content.catalog import Catalog, load_catalog
+from ..content.errors import ContentError
+from ..content.lessons import Lesson, TrainerSession, guide_text, lesson_body, link_target, trainer_body
+from ..content.render import RenderCache, render_markdown
 
-EXTENSION = "course.catalog"
+EXTENSION = "course.core.content_store"
 
 
 def init_app(app: Flask) -> None:

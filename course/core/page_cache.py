@@ -25,7 +25,7 @@ PAGE_CACHE_LIMIT = 400
 # One entry per logged-in session that viewed a page in this worker: a school's day is some thousands.
 SIGNED_TOKEN_LIMIT = 20_000
 
-EXTENSION = "course.page_cache"
+EXTENSION = "course.core.page_cache"
 SIGNED_TOKENS = "course.signed_csrf_tokens"
 TOKEN_IN_G = "csrf_token"  # where Flask-WTF keeps the token it signed for this request (WTF_CSRF_FIELD_NAME)
 

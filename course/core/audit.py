@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..identity import Person
+from ..models import AuditEvent
 from .extensions import db
-from .identity import Person
-from .models import AuditEvent
 
 ACTION_LABELS = {
     "user.password_reset": "Wachtwoord opnieuw ingesteld",

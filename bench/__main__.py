@@ -122,7 +122,7 @@ def median_ms(action: Callable[[], object], times: int) -> float:
 def password_hash_ms(rounds: int) -> float:
     """One password check, as every login does: the floor under login_p95_ms (thirty of these on
     two cores take fifteen times this)."""
-    from course.passwords import hash_password, verify_password
+    from course.accounts.passwords import hash_password, verify_password
 
     stored = hash_password(STUDENT_PASSWORD)
     return median_ms(lambda: verify_password(stored, STUDENT_PASSWORD), rounds * 3)

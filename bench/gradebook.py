@@ -98,7 +98,8 @@ def _login(client: Any) -> None:
 
 def measure_gradebook(sizes: Iterable[int] = (30, 300, 1000), rounds: int = 5) -> dict[int, tuple[float, int]]:
     """Per class size: (median render time of the grid in milliseconds, SQL statements per render)."""
-    from course import accounts, create_app
+    from course import create_app
+    from course.accounts import rules as accounts
     from course.core.extensions import db
     from course.core.migrate import upgrade
 

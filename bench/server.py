@@ -41,10 +41,10 @@ def seed(database_url: str, students: int, *, prefix: str = "s") -> Seeded:
     """Migrate the database and add one teacher and one class of ``students`` (fast bulk insert:
     every student shares one precomputed password hash)."""
     from course import create_app
+    from course.accounts.passwords import hash_password
     from course.core.extensions import db
     from course.core.migrate import upgrade
     from course.models import ClassTeacher, Enrolment, SchoolClass, User
-    from course.passwords import hash_password
 
     app = create_app({"TESTING": True, "SECRET_KEY": "seed", "DATABASE_URL": database_url})
     with app.app_context():

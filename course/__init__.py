@@ -45,7 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     catalog.init_app(app)
 
-    from . import auth
+    from .accounts import views as auth
     from .core import security_headers as security
 
     auth.init_app(app)

@@ -9,11 +9,11 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 from wtforms import BooleanField
 
-from . import accounts
+from .accounts import rules as accounts
+from .accounts.forms import confirm_password_field, display_name_field, new_password_field, username_field
 from .core.access import role_required
 from .core.audit import record
 from .core.extensions import db
-from .forms import confirm_password_field, display_name_field, new_password_field, username_field
 from .models import User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .accounts.identity import Person
 from .content.quizzes import Question, Quiz
 from .core.extensions import db
 from .grading import AttemptResult, QuestionResult, grade_attempt, round_score
-from .identity import Person
 from .models import AttemptItem, AuditEvent, Enrolment, QuizAttempt, SchoolClass, User, VoidedQuestion, utcnow
 
 

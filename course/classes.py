@@ -12,10 +12,10 @@ from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
-from . import accounts
+from .accounts import rules as accounts
+from .accounts.forms import normalise_username
 from .core.access import role_required
 from .core.extensions import db
-from .forms import normalise_username
 from .models import ClassTeacher, Enrolment, SchoolClass, User
 from .scopes import class_for_teacher_or_404, classes_taught_by, is_owner, student_in_class_or_404
 

@@ -20,10 +20,10 @@ from operator import itemgetter
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from .accounts.identity import Person
 from .content.tpack import Instrument
 from .core import audit
 from .core.extensions import db
-from .identity import Person
 from .models import (
     Attendance,
     ClassTeacher,

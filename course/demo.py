@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from . import accounts
+from .accounts import rules as accounts
 from .core.extensions import db
 from .models import SchoolClass, User
 

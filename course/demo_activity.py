@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from . import accounts, attempts, cohorts
+from . import attempts, cohorts
+from .accounts import rules as accounts
 from .content.quizzes import Question, Quiz
 from .core.content_store import catalog
 from .core.extensions import db

@@ -12,7 +12,7 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index() -> Response:
     if current_user.is_authenticated:
-        from .auth import home_url_for
+        from .accounts.views import home_url_for
 
         return redirect(home_url_for(current_user))
     return redirect(url_for("auth.login"))

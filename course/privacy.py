@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import Text, cast, delete, func, or_, select, update
 
+from .accounts.identity import Person
 from .core.audit import record
 from .core.extensions import db
-from .identity import Person
 from .models import (
     AssignmentDraft,
     Attendance,

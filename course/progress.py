@@ -15,13 +15,13 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .accounts.identity import Person
 from .content.catalog import Catalog
 from .content.lessons import Lesson
 from .content.render import render_user_text
 from .core.audit import record
 from .core.driver_select import DriverSelect
 from .core.extensions import db
-from .identity import Person
 from .models import (
     REVIEW_STATUSES,
     AssignmentDraft,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from . import accounts, attempts
+from . import attempts
+from .accounts import rules as accounts
 from .content.gift import export_gift
 from .content.quizzes import Quiz
 from .core.content_store import catalog

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import Select, select
 
+from .accounts.identity import Person
 from .core.extensions import db
-from .identity import Person
 from .models import ClassTeacher, Enrolment, SchoolClass, User
 
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from . import accounts
+from .accounts import rules as accounts
 from .core.access import role_required
 from .core.extensions import db
 from .lessons import step_url, student_overview

@@ -19,12 +19,12 @@ from werkzeug.wrappers import Response
 from wtforms import RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
+from .accounts.identity import Person
 from .content.tpack import Instrument
 from .core.access import role_required
 from .core.content_store import catalog, markdown_html
 from .core.extensions import db
 from .core.templating import dutch_datetime, register_nav
-from .identity import Person
 from .models import TpackAnswer, TpackScan, utcnow
 from .radar import Series, radar_svg, style_description
 from .tpack_profile import (

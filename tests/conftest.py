@@ -176,7 +176,7 @@ class Auth:
     def make_user(
         self, username: str, *roles: str, password: str = "correct horse battery", name: str | None = None
     ) -> int:
-        from course import accounts
+        from course.accounts import rules as accounts
 
         with self.app.app_context():
             user = accounts.create_user(username, name or username.title(), password, roles=roles or ("student",))
@@ -184,7 +184,7 @@ class Auth:
             return user.id
 
     def make_class(self, teacher_username: str, name: str = "MV2A", year: str = "2026-2027") -> tuple[int, str]:
-        from course import accounts
+        from course.accounts import rules as accounts
 
         with self.app.app_context():
             teacher = accounts.find_user(teacher_username)
@@ -192,7 +192,7 @@ class Auth:
             return school_class.id, school_class.join_code
 
     def enrol(self, username: str, class_id: int) -> None:
-        from course import accounts
+        from course.accounts import rules as accounts
         from course.models import SchoolClass
 
         with self.app.app_context():

@@ -160,7 +160,7 @@ def add_co_teacher(app: Flask, auth, username: str, class_id: int) -> None:
 def bulk_class(app: Flask, teacher_id: int, size: int, name: str) -> int:
     """A class of ``size`` students who did every lesson, assignment and quiz: rows inserted in
     bulk (no password hashing, no HTTP), so a class of 300 takes a moment, not minutes."""
-    from course import accounts
+    from course.accounts import rules as accounts
 
     with app.app_context():
         school_class = accounts.create_class(db.session.get(User, teacher_id), name, "2026-2027")

@@ -12,7 +12,8 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
-from course import accounts, attempts, cohorts, progress
+from course import attempts, cohorts, progress
+from course.accounts import rules as accounts
 from course.core.content_store import catalog
 from course.core.extensions import db
 from course.models import ClassTeacher, TpackAnswer, TpackScan, User, utcnow

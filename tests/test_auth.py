@@ -50,7 +50,7 @@ def test_signup_with_a_wrong_code_keeps_what_was_typed(client, auth):
 
 
 def test_signup_with_an_archived_class_code_is_refused(app, client, auth):
-    from course import accounts
+    from course.accounts import rules as accounts
     from course.models import SchoolClass
 
     auth.make_user("docent", "teacher")
@@ -211,17 +211,17 @@ def test_a_class_logging_in_never_waits_for_the_write_lock(tmp_path, backend):
 @sqlite_only
 def test_password_hashing_holds_no_database_lock(app, auth, monkeypatch):
     """Thirty students logging in at once must not queue behind each other's hashing."""
-    import course.accounts
+    from course.accounts import rules
 
     auth.make_user("mohammed", "student")
-    real_verify = course.accounts.verify_password
+    real_verify = rules.verify_password
     seen = []
 
     def verify_while_checking_the_lock(password_hash, password):
         seen.append(write_lock_is_free(app))
         return real_verify(password_hash, password)
 
-    monkeypatch.setattr(course.accounts, "verify_password", verify_while_checking_the_lock)
+    monkeypatch.setattr(rules, "verify_password", verify_while_checking_the_lock)
     assert auth.login("mohammed").status_code == 302
     assert seen == [True]
 

@@ -28,7 +28,7 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from course import passwords
+from course.accounts import passwords
 from course.core.extensions import db
 from course.models import Base, User
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import String, Text, func, select
 
-from course import accounts
+from course.accounts import rules as accounts
 from course.core.extensions import db
 from course.models import (
     AssignmentDraft,

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from course import accounts, attempts, create_app
+from course import attempts, create_app
+from course.accounts import rules as accounts
 from course.content.gift import export_gift
 from course.core.content_store import catalog
 from course.core.extensions import db

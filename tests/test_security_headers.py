@@ -21,7 +21,7 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from werkzeug.wrappers import Response
 
-from course import passwords
+from course.accounts import passwords
 from course.core.extensions import db
 from course.models import LoginFailure
 

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from course import throttle
+from course.accounts import throttle
+from course.accounts.throttle import ACCOUNT_RULE, ADDRESS_RULE, wait_seconds
 from course.core.extensions import db
-from course.throttle import ACCOUNT_RULE, ADDRESS_RULE, wait_seconds
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ from statistics import mean
 import pytest
 from sqlalchemy import select
 
-from course import accounts
+from course.accounts import rules as accounts
 from course.core.content_store import catalog
 from course.core.extensions import db
 from course.models import Attendance, AuditEvent, Cohort, CohortMember, TpackAnswer, TpackScan, User, utcnow

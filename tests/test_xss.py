@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from course import passwords
+from course.accounts import passwords
 from course.core.extensions import db
 from course.models import Cohort, SchoolClass, Submission, User
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..identity import Person
+from ..accounts.identity import Person
 from ..models import AuditEvent
 from .extensions import db
 

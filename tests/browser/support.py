@@ -91,7 +91,7 @@ class LiveServer:
 
 
 def make_user(app: Flask, username: str, *roles: str, name: str | None = None) -> int:
-    from course import accounts
+    from course.accounts import rules as accounts
     from course.core.extensions import db
 
     with app.app_context():

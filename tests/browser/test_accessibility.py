@@ -51,7 +51,8 @@ class World:
 
 def _world(app: Flask) -> World:
     """One of everything, made through the real endpoints (test client with CSRF) or services."""
-    from course import accounts, cohorts, tpack
+    from course import cohorts, tpack
+    from course.accounts import rules as accounts
     from course.core.extensions import db
     from course.models import Submission, User
 

@@ -13,10 +13,10 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
-from .core.driver_select import DriverSelect
-from .core.extensions import db
-from .models import User
-from .models.accounts import RoleFlags
+from ..core.driver_select import DriverSelect
+from ..core.extensions import db
+from ..models import User
+from ..models.accounts import RoleFlags
 
 _USERS = User.__table__
 _COLUMNS = ("id", "username", "display_name", "is_student", "is_teacher", "is_trainer", "is_admin",

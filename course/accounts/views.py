@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from . import accounts, throttle
-from .core.extensions import db, login_manager
+from ..core.extensions import db, login_manager
+from . import rules, throttle
 from .forms import confirm_password_field, display_name_field, new_password_field, username_field
 from .identity import Person, SignedInUser, signed_in_user
 
@@ -51,7 +51,7 @@ class LoginForm(FlaskForm):
 class SignupForm(FlaskForm):
     join_code = StringField(
         "Klascode",
-        filters=[accounts.normalise_join_code],
+        filters=[rules.normalise_join_code],
         validators=[DataRequired("Vul de klascode in die je van je docent kreeg.")],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
         description="Je docent geeft je deze code, bijvoorbeeld op het bord.",
@@ -113,7 +113,7 @@ def login() -> str | Response | tuple[str, int]:
                 "Wachtwoord vergeten? Vraag je docent om een nieuw wachtwoord."
             )
             return render_template("auth/login.html", form=form), 429
-        user = accounts.authenticate(form.username.data, form.password.data)
+        user = rules.authenticate(form.username.data, form.password.data)
         if user is not None:
             throttle.record_success(form.username.data)
             _start_session(user)
@@ -150,13 +150,13 @@ def signup() -> str | Response:
         return redirect(home_url_for(current_user))
     form = SignupForm()
     if request.method == "GET" and request.args.get("code"):
-        form.join_code.data = accounts.normalise_join_code(request.args["code"])
+        form.join_code.data = rules.normalise_join_code(request.args["code"])
     if form.validate_on_submit():
         try:
-            user = accounts.sign_up_student(
+            user = rules.sign_up_student(
                 form.join_code.data, form.display_name.data, form.username.data, form.password.data
             )
-        except accounts.AccountError as err:
+        except rules.AccountError as err:
             getattr(form, err.field).errors.append(err.message)
         else:
             _start_session(user)
@@ -172,8 +172,8 @@ def change_password() -> str | Response:
     if form.validate_on_submit():
         try:
             account = current_user.account()
-            accounts.change_password(account, form.current_password.data, form.password.data)
-        except accounts.AccountError as err:
+            rules.change_password(account, form.current_password.data, form.password.data)
+        except rules.AccountError as err:
             getattr(form, err.field).errors.append(err.message)
         else:
             # The version in this session is stale now; log in again under the new one.

@@ -7,9 +7,9 @@ import secrets
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .core.extensions import db
+from ..core.extensions import db
+from ..models import ClassTeacher, Enrolment, SchoolClass, User, new_join_code, utcnow
 from .identity import SIGNED_IN_COLUMNS, Person, SignedInUser
-from .models import ClassTeacher, Enrolment, SchoolClass, User, new_join_code, utcnow
 from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 
 
@@ -151,7 +151,7 @@ def add_co_teacher(school_class: SchoolClass, username: str) -> User:
 
 
 def remove_from_class(school_class: SchoolClass, student: User, actor: Person | None) -> None:
-    from .core.audit import record
+    from ..core.audit import record
 
     enrolment = db.session.scalar(
         select(Enrolment).where(Enrolment.class_id == school_class.id, Enrolment.student_id == student.id)
@@ -164,7 +164,7 @@ def remove_from_class(school_class: SchoolClass, student: User, actor: Person | 
 
 def reset_password(user: User, actor: Person | None) -> str:
     """Give the user a temporary password; their other sessions end."""
-    from .core.audit import record
+    from ..core.audit import record
 
     password = temporary_password()
     set_password(user, password)

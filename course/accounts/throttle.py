@@ -15,8 +15,8 @@ from typing import Protocol
 from flask import Flask, current_app
 from sqlalchemy import bindparam, delete, func, select
 
-from .core.extensions import db
-from .models import LoginFailure
+from ..core.extensions import db
+from ..models import LoginFailure
 
 WINDOW = timedelta(hours=1)
 
@@ -113,11 +113,11 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def init_app(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
-    app.extensions["course.throttle"] = RedisStore(url) if url else DatabaseStore()
+    app.extensions["course.accounts.throttle"] = RedisStore(url) if url else DatabaseStore()
 
 
 def _store() -> FailureStore:
-    return current_app.extensions["course.throttle"]
+    return current_app.extensions["course.accounts.throttle"]
 
 
 def _keys(username: str, address: str | None) -> list[tuple[str, Rule]]:

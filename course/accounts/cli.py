@@ -1,0 +1,42 @@
+"""`flask --app wsgi users create`: accounts for teachers, trainers and administrators."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from ..core.extensions import db
+from ..models import ROLES
+from . import rules
+from .forms import USERNAME_PATTERN
+from .passwords import MIN_LENGTH, is_common_password
+
+users_cli = AppGroup("users", help="Accounts for teachers, trainers and administrators.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([r for r in ROLES if r != "student"]))
+@click.option("--name", "display_name", help="Name shown in the app (default: the username).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(username: str, roles: tuple[str, ...], display_name: str | None, password_stdin: bool) -> None:
+    """Create a teacher, trainer or administrator account."""
+    username = username.strip().lower()
+    if not USERNAME_PATTERN.match(username):
+        raise click.UsageError("username: use 3-40 characters: lowercase letters, digits, '.', '-' or '_'")
+    if password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_LENGTH:
+        raise click.UsageError(f"password: use at least {MIN_LENGTH} characters")
+    if is_common_password(password):
+        raise click.UsageError("password: this is one of the most common passwords; choose another")
+    try:
+        user = rules.create_user(username, display_name or username, password, roles=roles)
+    except rules.AccountError as err:
+        raise click.ClickException(err.message) from None
+    db.session.commit()
+    click.echo(f"Created {user.username} ({', '.join(user.roles)}).")

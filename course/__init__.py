@@ -51,7 +51,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
 
-    from . import admin, assignments, classes, gradebook, lessons, mydata, pages, quizzes, student, tpack, trainer
+    from . import admin, assignments, gradebook, lessons, mydata, pages, quizzes, student, tpack, trainer
+    from .classes import views as classes
     from .core import health
 
     for module in (pages, health, auth, student, classes, admin, mydata, lessons, assignments, quizzes, tpack, trainer,

@@ -68,7 +68,7 @@ def load_demo() -> bool:
 
 
 def _school_year() -> str:
-    from .classes import current_school_year
+    from .classes.school_year import current_school_year
 
     return current_school_year()
 

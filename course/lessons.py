@@ -15,11 +15,11 @@ from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
 from . import demo, progress
-from .classes import ActionForm
 from .content.lessons import Lesson
 from .core.access import role_required
 from .core.content_store import catalog, guide_html, lesson_html, markdown_html, render_cache
 from .core.extensions import db
+from .core.forms import ActionForm
 from .core.page_cache import render_cached
 from .core.templating import register_nav
 from .models import SchoolClass, utcnow

@@ -11,11 +11,12 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from . import attempts
-from .classes import ActionForm
+from .classes.scopes import class_for_teacher_or_404, classes_taught_by
 from .content.quizzes import Quiz
 from .core.access import role_required
 from .core.content_store import catalog
 from .core.extensions import db
+from .core.forms import ActionForm
 from .models import QuizAttempt, SchoolClass
 from .quiz_forms import (
     KIND_HINTS,
@@ -30,7 +31,6 @@ from .quiz_forms import (
     review,
 )
 from .results import counting_attempt
-from .scopes import class_for_teacher_or_404, classes_taught_by
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 

@@ -24,6 +24,7 @@ from .content.tpack import Instrument
 from .core.access import role_required
 from .core.content_store import catalog, markdown_html
 from .core.extensions import db
+from .core.forms import ActionForm
 from .core.templating import dutch_datetime, register_nav
 from .models import TpackAnswer, TpackScan, utcnow
 from .radar import Series, radar_svg, style_description
@@ -168,10 +169,6 @@ def scan_form_class(instrument: Instrument) -> type[FlaskForm]:
     form_class = type("TpackScanForm", (FlaskForm,), fields)
     _form_classes[instrument.version] = form_class
     return form_class
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""
 
 
 # --- views ----------------------------------------------------------------------------------

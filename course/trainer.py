@@ -20,6 +20,7 @@ from .content.tpack import Instrument
 from .core.access import role_required
 from .core.content_store import catalog, trainer_session_html
 from .core.extensions import db
+from .core.forms import ActionForm
 from .core.templating import MONTHS, register_nav
 from .models import Cohort, CohortMember, User
 from .radar import Series
@@ -84,10 +85,6 @@ class JoinForm(FlaskForm):
 
 class AttendanceForm(FlaskForm):
     present = SelectMultipleField("Aanwezig", choices=[])
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""
 
 
 # --- helpers ----------------------------------------------------------------------------------

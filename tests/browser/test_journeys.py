@@ -21,7 +21,7 @@ from flask import Flask
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from course.classes import current_school_year
+from course.classes.school_year import current_school_year
 from course.content.quizzes import Question, Quiz
 from course.content.tpack import Instrument
 from course.core.content_store import Catalog, catalog

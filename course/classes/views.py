@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -12,21 +10,16 @@ from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
-from .accounts import rules as accounts
-from .accounts.forms import normalise_username
-from .core.access import role_required
-from .core.extensions import db
-from .models import ClassTeacher, Enrolment, SchoolClass, User
+from ..accounts import rules as accounts
+from ..accounts.forms import normalise_username
+from ..core.access import role_required
+from ..core.extensions import db
+from ..core.forms import ActionForm
+from ..models import ClassTeacher, Enrolment, SchoolClass, User
+from .school_year import current_school_year
 from .scopes import class_for_teacher_or_404, classes_taught_by, is_owner, student_in_class_or_404
 
 bp = Blueprint("classes", __name__, url_prefix="/teacher/classes")
-
-
-def current_school_year(today: date | None = None) -> str:
-    """Dutch school years start on 1 August."""
-    today = today or date.today()
-    start = today.year if today.month >= 8 else today.year - 1
-    return f"{start}-{start + 1}"
 
 
 class ClassForm(FlaskForm):
@@ -59,10 +52,6 @@ class CoTeacherForm(FlaskForm):
         validators=[DataRequired("Vul de gebruikersnaam van je collega in.")],
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""
 
 
 @bp.get("/")
@@ -215,7 +204,7 @@ def delete_student(class_id: int, student_id: int) -> Response:
     """Remove a student and all their work (AVG art. 17). It cannot be undone, so a teacher may
     only do this for a student in no class but their own (owned, not co-taught); otherwise the
     owner or the administrator decides."""
-    from .privacy import delete_user
+    from ..privacy import delete_user
 
     school_class = class_for_teacher_or_404(current_user, class_id)
     student = student_in_class_or_404(school_class, student_id)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import Select, select
 
-from .accounts.identity import Person
-from .core.extensions import db
-from .models import ClassTeacher, Enrolment, SchoolClass, User
+from ..accounts.identity import Person
+from ..core.extensions import db
+from ..models import ClassTeacher, Enrolment, SchoolClass, User
 
 
 def classes_taught_by(user: Person) -> Select[tuple[SchoolClass]]:

@@ -72,6 +72,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(quizzes_cli)
     app.cli.add_command(backup_command)
 
-    from .privacy_cli import privacy_cli
+    from .privacy.cli import privacy_cli
 
     app.cli.add_command(privacy_cli)

@@ -13,7 +13,7 @@ from course.accounts.identity import signed_in_user
 from course.core.content_store import catalog
 from course.core.extensions import db
 from course.models import User
-from course.privacy import delete_user
+from course.privacy.personal_data import delete_user
 
 
 def test_a_deleted_account_is_logged_out_on_its_next_page(app, auth, client):

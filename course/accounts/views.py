@@ -12,6 +12,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from ..core.extensions import db, login_manager
+from ..core.templating import home_url_for
 from . import rules, throttle
 from .forms import confirm_password_field, display_name_field, new_password_field, username_field
 from .identity import Person, SignedInUser, signed_in_user
@@ -70,16 +71,6 @@ class ChangePasswordForm(FlaskForm):
     )
     password = new_password_field()
     password_confirm = confirm_password_field()
-
-
-def home_url_for(user: Person) -> str:
-    if user.is_teacher:
-        return url_for("classes.index")
-    if user.is_admin:
-        return url_for("admin.users")
-    if user.is_student:
-        return url_for("student.dashboard")
-    return url_for("pages.staff_home")
 
 
 def _safe_next(target: str | None) -> str | None:

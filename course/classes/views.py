@@ -204,7 +204,7 @@ def delete_student(class_id: int, student_id: int) -> Response:
     """Remove a student and all their work (AVG art. 17). It cannot be undone, so a teacher may
     only do this for a student in no class but their own (owned, not co-taught); otherwise the
     owner or the administrator decides."""
-    from ..privacy import delete_user
+    from ..privacy.personal_data import delete_user
 
     school_class = class_for_teacher_or_404(current_user, class_id)
     student = student_in_class_or_404(school_class, student_id)

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 
+from ..models.accounts import RoleFlags
+
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
 
@@ -113,3 +115,14 @@ def _static_version(endpoint: str, values: dict[str, Any]) -> None:
 
 def _blueprints() -> set[str]:
     return set(current_app.blueprints)
+
+
+def home_url_for(user: RoleFlags) -> str:
+    """Where a person starts: the first page of their main role."""
+    if user.is_teacher:
+        return url_for("classes.index")
+    if user.is_admin:
+        return url_for("admin.users")
+    if user.is_student:
+        return url_for("student.dashboard")
+    return url_for("pages.staff_home")

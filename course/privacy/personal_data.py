@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import Text, cast, delete, func, or_, select, update
 
-from .accounts.identity import Person
-from .core.audit import record
-from .core.extensions import db
-from .models import (
+from ..accounts.identity import Person
+from ..core.audit import record
+from ..core.extensions import db
+from ..models import (
     AssignmentDraft,
     Attendance,
     AuditEvent,

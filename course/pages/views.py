@@ -12,7 +12,7 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index() -> Response:
     if current_user.is_authenticated:
-        from .accounts.views import home_url_for
+        from ..core.templating import home_url_for
 
         return redirect(home_url_for(current_user))
     return redirect(url_for("auth.login"))
@@ -27,7 +27,7 @@ def credits() -> str:
 def privacy() -> str:
     from flask import current_app
 
-    from .privacy import data_categories
+    from ..privacy.personal_data import data_categories
 
     months = int(current_app.config["ARCHIVED_CLASS_RETENTION_MONTHS"])
     return render_template("pages/privacy.html", categories=data_categories(months), months=months)

@@ -9,12 +9,12 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 from wtforms import BooleanField
 
-from .accounts import rules as accounts
-from .accounts.forms import confirm_password_field, display_name_field, new_password_field, username_field
-from .core.access import role_required
-from .core.audit import record
-from .core.extensions import db
-from .models import User
+from ..accounts import rules as accounts
+from ..accounts.forms import confirm_password_field, display_name_field, new_password_field, username_field
+from ..core.access import role_required
+from ..core.audit import record
+from ..core.extensions import db
+from ..models import User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -71,8 +71,8 @@ def create_user() -> str | Response:
 @bp.get("/audit")
 @role_required("admin")
 def audit() -> str:
-    from .core.audit import ACTION_LABELS
-    from .models import AuditEvent
+    from ..core.audit import ACTION_LABELS
+    from ..models import AuditEvent
 
     action = request.args.get("action", "")
     query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(500)

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .privacy import plan_purge, purge
+from .personal_data import plan_purge, purge
 
 privacy_cli = AppGroup("privacy", help="Personal data: retention and removal.")
 

@@ -8,7 +8,7 @@ from datetime import date
 from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
-from .privacy import export_user_data
+from .personal_data import export_user_data
 
 bp = Blueprint("mydata", __name__, url_prefix="/account/data")
 

@@ -1,0 +1,1 @@
+"""The administrator's pages: staff accounts, every class, the audit log."""

@@ -1,0 +1,1 @@
+"""Pages everyone can reach: the front door, credits and the privacy statement."""

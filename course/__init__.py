@@ -51,12 +51,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
 
-    from . import assignments, gradebook, lessons, quizzes, student, tpack, trainer
+    from . import assignments, gradebook, lessons, student, tpack, trainer
     from .admin import views as admin
     from .classes import views as classes
     from .core import health
     from .pages import views as pages
     from .privacy import views as mydata
+    from .quizzes import views as quizzes
 
     for module in (pages, health, auth, student, classes, admin, mydata, lessons, assignments, quizzes, tpack, trainer,
                    gradebook):

@@ -67,7 +67,7 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(course_cli)
 
-    from .quizzes_cli import quizzes_cli
+    from .quizzes.cli import quizzes_cli
 
     app.cli.add_command(quizzes_cli)
     app.cli.add_command(backup_command)

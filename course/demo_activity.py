@@ -9,13 +9,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from . import attempts, cohorts
+from . import cohorts
 from .accounts import rules as accounts
 from .content.quizzes import Question, Quiz
 from .core.content_store import catalog
 from .core.extensions import db
-from .grading import right_answer
 from .models import Enrolment, SchoolClass, TpackAnswer, TpackScan, User, utcnow
+from .quizzes import attempts
+from .quizzes.grading import right_answer
 
 COLLEAGUE_PASSWORD = "collega-demo-2026"
 COLLEAGUES = ("collega1", "collega2", "collega3", "collega4")

@@ -32,7 +32,7 @@ from .models import (
     User,
     utcnow,
 )
-from .results import QuizStanding, standings
+from .quizzes.results import QuizStanding, standings
 
 NOT_STARTED, BUSY, DONE = "not_started", "busy", "done"
 STATUS_LABELS = {NOT_STARTED: "Nog niet begonnen", BUSY: "Bezig", DONE: "Klaar"}

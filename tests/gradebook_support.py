@@ -15,7 +15,6 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import insert
 
-from course import attempts
 from course.content.quizzes import Quiz
 from course.core.content_store import catalog
 from course.core.extensions import db
@@ -31,6 +30,7 @@ from course.models import (
     User,
     utcnow,
 )
+from course.quizzes import attempts
 
 from .quiz_support import right_answers
 

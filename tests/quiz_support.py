@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from course.content.quizzes import Option, Question, Quiz
-from course.grading import right_answer
+from course.quizzes.grading import right_answer
 
 from .conftest import CSRF_PATTERN
 

@@ -12,11 +12,12 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
-from course import attempts, cohorts, progress
+from course import cohorts, progress
 from course.accounts import rules as accounts
 from course.core.content_store import catalog
 from course.core.extensions import db
 from course.models import ClassTeacher, TpackAnswer, TpackScan, User, utcnow
+from course.quizzes import attempts
 
 from .conftest import csrf_token
 from .quiz_support import right_answers

@@ -7,11 +7,11 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from course import attempts
 from course.core.content_store import catalog
 from course.core.extensions import db
-from course.grading import grade_attempt, round_score
 from course.models import AttemptItem, AuditEvent, QuizAttempt, SchoolClass, User
+from course.quizzes import attempts
+from course.quizzes.grading import grade_attempt, round_score
 
 from .quiz_support import first_of_kind, right_answers, wrong_option
 

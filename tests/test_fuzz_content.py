@@ -26,8 +26,8 @@ from course.content.catalog import Catalog, load_catalog
 from course.content.errors import Problem
 from course.content.quizzes import load_misconceptions
 from course.content.tpack import Instrument, load_instrument
-from course.grading import grade_attempt
-from course.quiz_forms import quiz_form
+from course.quizzes.forms import quiz_form
+from course.quizzes.grading import grade_attempt
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_TPACK = ROOT / "quizzes" / "tpack.yaml"

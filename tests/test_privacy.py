@@ -250,8 +250,8 @@ def test_students_and_teachers_cannot_read_the_audit_log(auth, client):
 def test_deleting_a_student_also_clears_their_name_from_regrade_entries_in_the_log(app, auth):
     """Voiding a question logs every regraded attempt with the student's username; after the
     student is deleted the log keeps that a regrade happened, not whose it was."""
-    from course import attempts
     from course.core.content_store import catalog
+    from course.quizzes import attempts
 
     from .quiz_support import right_answers
 

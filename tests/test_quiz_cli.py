@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from course import attempts, create_app
+from course import create_app
 from course.accounts import rules as accounts
-from course.content.gift import export_gift
 from course.core.content_store import catalog
 from course.core.extensions import db
 from course.models import AttemptItem, AuditEvent, QuizAttempt
+from course.quizzes import attempts
+from course.quizzes.gift import export_gift
 
 from .conftest import ROOT, make_test_app
 from .quiz_support import right_answers

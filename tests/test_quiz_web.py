@@ -9,13 +9,13 @@ from fractions import Fraction
 import pytest
 from sqlalchemy import func, select
 
-from course import attempts as attempt_service
 from course.content.quizzes import option_order
 from course.core.content_store import catalog
 from course.core.extensions import db
 from course.models import AttemptItem, AuditEvent, QuizAttempt, VoidedQuestion
-from course.quiz_forms import format_points, percentage, points_label, reaches_pass_mark
-from course.results import standings
+from course.quizzes import attempts as attempt_service
+from course.quizzes.forms import format_points, percentage, points_label, reaches_pass_mark
+from course.quizzes.results import standings
 
 from .conftest import sqlite_only, write_lock_is_free
 from .quiz_support import (

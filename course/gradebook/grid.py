@@ -20,7 +20,7 @@ from ..content.lessons import Lesson
 from ..content.quizzes import Quiz
 from ..core.extensions import db
 from ..models import AssignmentDraft, Enrolment, LessonProgress, Review, Submission, User
-from ..results import QuizStanding, standings
+from ..quizzes.results import QuizStanding, standings
 
 APPROVED, NEEDS_WORK, HANDED_IN, DRAFT = "approved", "needs_work", "handed_in", "draft"
 ASSIGNMENT_LABELS = {

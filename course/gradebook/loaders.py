@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..content.catalog import Catalog
 from ..core.extensions import db
 from ..models import AttemptItem, Enrolment, QuizAttempt, Submission, VoidedQuestion
-from ..results import standings
+from ..quizzes.results import standings
 from .analysis import ItemResponse
 from .grid import load_students
 

@@ -16,14 +16,14 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from ..attempts import voided_question_ids
 from ..classes.scopes import class_for_teacher_or_404, student_in_class_or_404
 from ..content.quizzes import Quiz
 from ..core.access import role_required
 from ..core.content_store import catalog
 from ..core.templating import LOCAL_ZONE
 from ..models import SchoolClass
-from ..quiz_forms import KIND_NAMES, format_points, review
+from ..quizzes.attempts import voided_question_ids
+from ..quizzes.forms import KIND_NAMES, format_points, review
 from . import analysis, exports, loaders
 from .grid import ASSIGNMENT_LABELS, SORTS, arrange, load_grid, rounded
 

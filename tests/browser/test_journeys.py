@@ -25,7 +25,7 @@ from course.classes.school_year import current_school_year
 from course.content.quizzes import Question, Quiz
 from course.content.tpack import Instrument
 from course.core.content_store import Catalog, catalog
-from course.quiz_forms import format_points
+from course.quizzes.forms import format_points
 from course.tpack_profile import domain_means, format_mean
 
 from ..quiz_support import right_answers

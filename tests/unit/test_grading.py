@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from course.content.quizzes import FALSE_ID, TRUE_ID, Item, Option, Pair, Policy, Question, Quiz
-from course.grading import GRADERS, grade_attempt, grade_question, grade_result, round_score
+from course.quizzes.grading import GRADERS, grade_attempt, grade_question, grade_result, round_score
 
 
 def choice(qid: str, kind: str, correct: str, wrong: str, points: int = 1) -> Question:

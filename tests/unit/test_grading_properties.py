@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from course.content.quizzes import FALSE_ID, TRUE_ID, Item, Option, Pair, Policy, Question, Quiz
-from course.grading import grade_attempt, grade_result, right_answer, round_score
+from course.quizzes.grading import grade_attempt, grade_result, right_answer, round_score
 
 IDS = st.text(alphabet="abcdefgh123-", min_size=1, max_size=4)
 POINTS = st.integers(min_value=1, max_value=6)

@@ -21,11 +21,11 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .accounts.identity import Person
-from .content.quizzes import Question, Quiz
-from .core.extensions import db
+from ..accounts.identity import Person
+from ..content.quizzes import Question, Quiz
+from ..core.extensions import db
+from ..models import AttemptItem, AuditEvent, Enrolment, QuizAttempt, SchoolClass, User, VoidedQuestion, utcnow
 from .grading import AttemptResult, QuestionResult, grade_attempt, round_score
-from .models import AttemptItem, AuditEvent, Enrolment, QuizAttempt, SchoolClass, User, VoidedQuestion, utcnow
 
 
 class AttemptError(Exception):

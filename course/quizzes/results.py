@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .content.catalog import Catalog
-from .core.extensions import db
-from .models import QuizAttempt
+from ..content.catalog import Catalog
+from ..core.extensions import db
+from ..models import QuizAttempt
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from ..accounts import rules as accounts
+from ..content.quizzes import Quiz
+from ..core.content_store import catalog
+from ..models import utcnow
 from . import attempts
-from .accounts import rules as accounts
-from .content.gift import export_gift
-from .content.quizzes import Quiz
-from .core.content_store import catalog
-from .models import utcnow
+from .gift import export_gift
 
 quizzes_cli = AppGroup("quizzes", help="Quizzes: Moodle GIFT export and regrading after a quiz file changed.")
 

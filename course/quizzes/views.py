@@ -10,15 +10,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from ..classes.scopes import class_for_teacher_or_404, classes_taught_by
+from ..content.quizzes import Quiz
+from ..core.access import role_required
+from ..core.content_store import catalog
+from ..core.extensions import db
+from ..core.forms import ActionForm
+from ..models import QuizAttempt, SchoolClass
 from . import attempts
-from .classes.scopes import class_for_teacher_or_404, classes_taught_by
-from .content.quizzes import Quiz
-from .core.access import role_required
-from .core.content_store import catalog
-from .core.extensions import db
-from .core.forms import ActionForm
-from .models import QuizAttempt, SchoolClass
-from .quiz_forms import (
+from .forms import (
     KIND_HINTS,
     KIND_NAMES,
     QuizForm,

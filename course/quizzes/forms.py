@@ -18,9 +18,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .content.quizzes import Item, Option, Pair, Question, Quiz, option_order
+from ..content.quizzes import Item, Option, Pair, Question, Quiz, option_order
+from ..models import AttemptItem, QuizAttempt
 from .grading import grade_result
-from .models import AttemptItem, QuizAttempt
 
 KIND_HINTS = {
     "single": "Kies één antwoord.",

@@ -51,10 +51,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
 
-    from . import assignments, gradebook, lessons, student, tpack, trainer
+    from . import gradebook, tpack, trainer
     from .admin import views as admin
+    from .assignments import views as assignments
     from .classes import views as classes
     from .core import health
+    from .lessons import dashboard as student
+    from .lessons import views as lessons
     from .pages import views as pages
     from .privacy import views as mydata
     from .quizzes import views as quizzes

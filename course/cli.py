@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 
 from .core import migrate
 from .core.extensions import db
@@ -42,24 +42,13 @@ def db_revision(message: str) -> None:
     migrate.make_revision(db.engine, message)
 
 
-@click.command("demo")
-@with_appcontext
-def demo_command() -> None:
-    """Load demo data (a class with students and staff) unless it is there already."""
-    from .demo import demo_logins, load_demo
-
-    created = load_demo()
-    click.echo("Demo data loaded." if created else "Demo data was already there; nothing changed.")
-    click.echo("Demo logins (username / password):")
-    for login in demo_logins():
-        click.echo(f"  {login.role:16} {login.username:24} {login.password}")
-
-
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     from .accounts.cli import users_cli
 
     app.cli.add_command(users_cli)
+    from .demo.cli import demo_command
+
     app.cli.add_command(demo_command)
 
     from .core.backup import backup_command

@@ -142,7 +142,7 @@ def test_text_is_rendered_once_when_handed_in(app, auth, client, monkeypatch):
         raise AssertionError("user text rendered on a page view")
 
     monkeypatch.setattr(render, "render_user_text", fail)
-    monkeypatch.setattr("course.progress.render_user_text", fail)
+    monkeypatch.setattr("course.lessons.views.progress.render_user_text", fail)
     assert "<strong>vet</strong>" in client.get(f"/assignments/{lesson.slug}").get_data(as_text=True)
     auth.logout()
     auth.login("devries")

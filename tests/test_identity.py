@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import event
 
-from course import progress
 from course.accounts import rules as accounts
 from course.accounts.identity import signed_in_user
 from course.core.content_store import catalog
 from course.core.extensions import db
+from course.lessons import progress
 from course.models import User
 from course.privacy.personal_data import delete_user
 

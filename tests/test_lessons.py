@@ -15,9 +15,9 @@ from markdown_it import MarkdownIt
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from course import lessons as lessons_module
 from course.core.content_store import catalog, guide_html, render_cache
 from course.core.extensions import db
+from course.lessons import lookup as lessons_module
 from course.models import LessonProgress
 from tests.conftest import ROOT, Auth, make_test_app
 

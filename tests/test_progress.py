@@ -11,10 +11,10 @@ from flask import Flask
 from markupsafe import escape
 from sqlalchemy import event, func, select
 
-from course import progress
-from course.assignments import assignment_queue
+from course.assignments.views import assignment_queue
 from course.core.content_store import catalog
 from course.core.extensions import db
+from course.lessons import progress
 from course.models import AssignmentDraft, LessonProgress, QuizAttempt, Submission, utcnow
 
 
@@ -299,7 +299,7 @@ def test_demo_queue_has_work_for_the_teacher(app, runner, auth, client):
     runner.invoke(args=["demo"])
     auth.login("docent", "docent-demo-2026")
     with app.app_context():
-        from course.demo import DEMO_JOIN_CODE
+        from course.demo.school import DEMO_JOIN_CODE
         from course.models import SchoolClass
 
         class_id = db.session.scalar(select(SchoolClass.id).where(SchoolClass.join_code == DEMO_JOIN_CODE))

@@ -15,24 +15,15 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .accounts.identity import Person
-from .content.catalog import Catalog
-from .content.lessons import Lesson
-from .content.render import render_user_text
-from .core.audit import record
-from .core.driver_select import DriverSelect
-from .core.extensions import db
-from .models import (
-    REVIEW_STATUSES,
-    AssignmentDraft,
-    LessonProgress,
-    QuizAttempt,
-    Review,
-    Submission,
-    User,
-    utcnow,
-)
-from .quizzes.results import QuizStanding, standings
+from ..accounts.identity import Person
+from ..content.catalog import Catalog
+from ..content.lessons import Lesson
+from ..content.render import render_user_text
+from ..core.audit import record
+from ..core.driver_select import DriverSelect
+from ..core.extensions import db
+from ..models import REVIEW_STATUSES, AssignmentDraft, LessonProgress, QuizAttempt, Review, Submission, User, utcnow
+from ..quizzes.results import QuizStanding, standings
 
 NOT_STARTED, BUSY, DONE = "not_started", "busy", "done"
 STATUS_LABELS = {NOT_STARTED: "Nog niet begonnen", BUSY: "Bezig", DONE: "Klaar"}

@@ -9,14 +9,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from . import cohorts
-from .accounts import rules as accounts
-from .content.quizzes import Question, Quiz
-from .core.content_store import catalog
-from .core.extensions import db
-from .models import Enrolment, SchoolClass, TpackAnswer, TpackScan, User, utcnow
-from .quizzes import attempts
-from .quizzes.grading import right_answer
+from .. import cohorts
+from ..accounts import rules as accounts
+from ..content.quizzes import Question, Quiz
+from ..core.content_store import catalog
+from ..core.extensions import db
+from ..lessons import progress
+from ..models import Enrolment, SchoolClass, TpackAnswer, TpackScan, User, utcnow
+from ..quizzes import attempts
+from ..quizzes.grading import right_answer
 
 COLLEAGUE_PASSWORD = "collega-demo-2026"
 COLLEAGUES = ("collega1", "collega2", "collega3", "collega4")
@@ -83,4 +84,54 @@ def add_teacher_track(school_class: SchoolClass) -> None:
         scan = TpackScan(teacher_id=member.id, instrument_version=instrument.version, completed_at=utcnow())
         scan.answers = [TpackAnswer(statement_id=sid, value=rng.randint(2, 5)) for sid in instrument.statement_ids]
         db.session.add(scan)
+    db.session.commit()
+
+
+_DEMO_TEXT = (
+    "Voor de opdracht **{title}** heb ik dit gedaan:\n\n"
+    "- Ik heb eerst opgeschreven wat ik al wist.\n"
+    "- Daarna heb ik het uitgeprobeerd met mijn eigen account.\n\n"
+    "Wat ik ervan leer: je kunt zelf bepalen wat anderen over je zien."
+)
+_DEMO_BETTER = "\n\nNa de feedback: ik heb per keuze uitgelegd waarom ik die maak."
+# Per demo student (in username order): lessons done, then per lesson what happened to the work.
+_DEMO_PLAN: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (4, ("approved", "resubmitted", "handed_in", "draft")),
+    (3, ("needs_work", "handed_in", "draft")),
+    (2, ("handed_in", "draft")),
+    (1, ("draft",)),
+    (1, ()),
+    (0, ("draft",)),
+)
+
+
+def add_lesson_progress(school_class: SchoolClass) -> None:
+    """A little progress in the demo class, so dashboards, the queue and reviews show something."""
+    lessons = [lesson for lesson in catalog().lessons.values() if lesson.assignment]
+    students = sorted((e.student for e in school_class.enrolments), key=lambda s: s.username)
+    teacher = next((t.teacher for t in school_class.teachers if t.is_owner), None)
+    start = utcnow() - timedelta(days=5)
+    for offset, (student, (done, work)) in enumerate(zip(students, _DEMO_PLAN, strict=False)):
+        for lesson in lessons[:done]:
+            progress.mark_done(student.id, lesson.slug)
+        for index, (lesson, what) in enumerate(zip(lessons, work, strict=False)):
+            text = _DEMO_TEXT.format(title=lesson.assignment.title if lesson.assignment else lesson.title)
+            if what == "draft":
+                progress.save_draft(student.id, lesson.slug, text)
+                continue
+            submission = progress.hand_in(student.id, lesson.slug, text)
+            submission.submitted_at = start + timedelta(hours=index * 20 + offset)
+            if what in ("approved", "needs_work", "resubmitted") and teacher is not None:
+                status = "approved" if what == "approved" else "needs_work"
+                feedback = (
+                    "Duidelijk en eerlijk opgeschreven. Goedgekeurd!"
+                    if status == "approved"
+                    else "Je noemt wat je doet, maar niet waarom. Schrijf bij elke keuze één zin waarom."
+                )
+                made = progress.review(submission, teacher.id, status, feedback)
+                if made is not None:
+                    made.created_at = submission.submitted_at + timedelta(hours=3)
+            if what == "resubmitted":
+                again = progress.hand_in(student.id, lesson.slug, text + _DEMO_BETTER)
+                again.submitted_at = submission.submitted_at + timedelta(hours=8)
     db.session.commit()

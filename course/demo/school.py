@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from .accounts import rules as accounts
-from .core.extensions import db
-from .models import SchoolClass, User
+from ..accounts import rules as accounts
+from ..core.extensions import db
+from ..models import SchoolClass, User
 
 DEMO_CLASS_NAME = "Demo MV2A"
 DEMO_JOIN_CODE = "DEMO2026"
@@ -33,7 +33,7 @@ class DemoLogin:
 
 
 def demo_logins() -> list[DemoLogin]:
-    from .demo_activity import COLLEAGUE_PASSWORD
+    from .activity import COLLEAGUE_PASSWORD
 
     logins = [DemoLogin("/".join(roles), username, password) for username, _, password, roles in STAFF]
     logins.append(DemoLogin("teacher", "collega1 … collega4", COLLEAGUE_PASSWORD))
@@ -59,24 +59,15 @@ def load_demo() -> bool:
         student = accounts.find_user(username) or accounts.create_user(username, name, STUDENT_PASSWORD)
         accounts.enrol(school_class, student)
     db.session.commit()
-    from .demo_activity import add_quiz_attempts, add_teacher_track
+    from .activity import add_lesson_progress, add_quiz_attempts, add_teacher_track
 
-    for extend in [*_EXTENSIONS, add_quiz_attempts, add_teacher_track]:
+    for extend in (add_lesson_progress, add_quiz_attempts, add_teacher_track):
         extend(school_class)
     db.session.commit()
     return True
 
 
 def _school_year() -> str:
-    from .classes.school_year import current_school_year
+    from ..classes.school_year import current_school_year
 
     return current_school_year()
-
-
-# Features add demo progress of their own (lessons done, quiz attempts) through register.
-_EXTENSIONS: list = []
-
-
-def register(extend: object) -> None:
-    if extend not in _EXTENSIONS:
-        _EXTENSIONS.append(extend)

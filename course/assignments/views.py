@@ -13,14 +13,14 @@ from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from . import progress
-from .classes.scopes import class_for_teacher_or_404
-from .content.lessons import Lesson
-from .core.access import role_required
-from .core.content_store import catalog
-from .core.extensions import db
-from .lessons import assignment_html, lesson_or_404
-from .models import Enrolment, Review, SchoolClass, Submission, User
+from ..classes.scopes import class_for_teacher_or_404
+from ..content.lessons import Lesson
+from ..core.access import role_required
+from ..core.content_store import catalog
+from ..core.extensions import db
+from ..lessons import progress
+from ..lessons.lookup import assignment_html, lesson_or_404
+from ..models import Enrolment, Review, SchoolClass, Submission, User
 
 bp = Blueprint("assignments", __name__)
 

@@ -10,11 +10,11 @@ from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from .accounts import rules as accounts
-from .core.access import role_required
-from .core.extensions import db
-from .lessons import step_url, student_overview
-from .models import Enrolment, SchoolClass
+from ..accounts import rules as accounts
+from ..core.access import role_required
+from ..core.extensions import db
+from ..models import Enrolment, SchoolClass
+from .lookup import step_url, student_overview
 
 bp = Blueprint("student", __name__, url_prefix="/student")
 

@@ -1,0 +1,1 @@
+"""Assignments: the student writes, saves a draft and hands in; the teachers of the class review."""

@@ -1,0 +1,144 @@
+"""Lesson pages: the index, a lesson as the student reads it, the teacher guide, the competence
+overview and the media files of lessons/media/. Marking a lesson done is a POST; staff get a
+preview in which nothing is stored."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_login import current_user, login_required
+from werkzeug.security import safe_join
+from werkzeug.wrappers import Response
+
+from ..core.access import role_required
+from ..core.content_store import catalog, guide_html, lesson_html
+from ..core.forms import ActionForm
+from ..core.page_cache import render_cached
+from ..core.templating import register_nav
+from . import lookup, progress
+from .lookup import assignment_html, lesson_or_404, quiz_url, student_overview
+
+bp = Blueprint("lessons", __name__, url_prefix="/lessons")
+bp.add_app_template_global(quiz_url, "quiz_url")
+
+STAFF_ROLES = ("teacher", "trainer", "admin")
+MEDIA_MAX_AGE = 24 * 60 * 60  # lesson media change rarely; a day keeps a class of phones quick
+MEDIA_TYPES = ("image/", "audio/", "video/", "application/pdf")
+
+
+@bp.record_once
+def _on_register(state: BlueprintSetupState) -> None:
+    for role in STAFF_ROLES:
+        register_nav("lessons.index", "Lessen", role)
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    return render_template(
+        "lessons/index.html",
+        lessons=list(catalog().lessons.values()),
+        overview=student_overview(),
+        is_staff=current_user.is_staff,
+    )
+
+
+@bp.get("/competences")
+@login_required
+def competences() -> str:
+    cat = catalog()
+    trained_by = {
+        cid: [lesson for lesson in cat.lessons.values() if cid in lesson.competences] for cid in cat.competences
+    }
+    groups: dict[str, list] = {}
+    for competence in cat.competences.values():
+        groups.setdefault(competence.group, []).append(competence)
+    return render_template(
+        "lessons/competences.html", groups=groups, trained_by=trained_by, lessons=list(cat.lessons.values())
+    )
+
+
+@bp.get("/<slug>")
+@login_required
+def show(slug: str) -> str:
+    lesson = lesson_or_404(slug)
+    cat = catalog()
+    counts = progress.counts_for(current_user)
+    state = progress.lesson_state(current_user.id, lesson, cat) if counts else None
+    body = lesson_html(lesson)
+    instructions = assignment_html(lesson) if lesson.assignment else None
+
+    def context() -> dict[str, object]:
+        ordered = list(cat.lessons.values())
+        position = ordered.index(lesson)
+        return {
+            "lesson": lesson,
+            "body_html": body,
+            "assignment_html": instructions,
+            "competences": [cat.competences[c] for c in lesson.competences if c in cat.competences],
+            "previous": ordered[position - 1] if position > 0 else None,
+            "following": ordered[position + 1] if position + 1 < len(ordered) else None,
+            "state": state,
+            "preview": not counts,
+            "is_staff": current_user.is_staff,
+        }
+
+    # The rendered HTML strings are in the key, so an edited lesson file gives a new page.
+    key = (lesson.slug, body, instructions, counts, state.page_key() if state else None, lookup.quizzes_available())
+    return render_cached("lessons/show.html", key, context)
+
+
+@bp.get("/<slug>/guide")
+@role_required(*STAFF_ROLES)
+def guide(slug: str) -> str:
+    lesson = lesson_or_404(slug)
+    return render_template("lessons/guide.html", lesson=lesson, guide_html=guide_html(lesson))
+
+
+@bp.post("/<slug>/done")
+@login_required
+def mark_done(slug: str) -> Response:
+    return _set_done(slug, done=True)
+
+
+@bp.post("/<slug>/undo")
+@login_required
+def undo_done(slug: str) -> Response:
+    return _set_done(slug, done=False)
+
+
+def _set_done(slug: str, *, done: bool) -> Response:
+    lesson = lesson_or_404(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not progress.counts_for(current_user):
+        flash("Voorbeeldweergave: dit is niet opgeslagen en telt nergens mee.", "info")
+    else:
+        progress.mark_done(current_user.id, lesson.slug, done=done)
+        if done:
+            flash(f"Les {lesson.number} staat op klaar. Goed bezig!", "success")
+        else:
+            flash(f"Les {lesson.number} staat niet meer op klaar.", "success")
+    return redirect(url_for("lessons.show", slug=lesson.slug) + "#les-afronden")
+
+
+@bp.get("/media/<path:filename>")
+def media(filename: str) -> Response:
+    """Files from lessons/media/ only: safe_join refuses ``..`` and absolute paths; hidden files
+    and types a browser would run (HTML) are not served."""
+    folder = catalog().lessons_dir / "media"
+    if any(part.startswith(".") for part in filename.split("/")):
+        abort(404)
+    path = safe_join(str(folder), filename)
+    if path is None or not os.path.isfile(path):
+        abort(404)
+    mimetype = mimetypes.guess_type(path)[0]
+    if mimetype is None or not mimetype.startswith(MEDIA_TYPES):
+        abort(404)
+    return send_file(path, mimetype=mimetype, max_age=MEDIA_MAX_AGE, conditional=True)

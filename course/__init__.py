@@ -51,7 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
 
-    from . import gradebook, tpack, trainer
+    from . import gradebook
     from .admin import views as admin
     from .assignments import views as assignments
     from .classes import views as classes
@@ -61,6 +61,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .pages import views as pages
     from .privacy import views as mydata
     from .quizzes import views as quizzes
+    from .teacher_track import tpack_views as tpack
+    from .teacher_track import trainer_views as trainer
 
     for module in (pages, health, auth, student, classes, admin, mydata, lessons, assignments, quizzes, tpack, trainer,
                    gradebook):

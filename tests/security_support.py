@@ -12,13 +12,13 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
-from course import cohorts
 from course.accounts import rules as accounts
 from course.core.content_store import catalog
 from course.core.extensions import db
 from course.lessons import progress
 from course.models import ClassTeacher, TpackAnswer, TpackScan, User, utcnow
 from course.quizzes import attempts
+from course.teacher_track import cohorts
 
 from .conftest import csrf_token
 from .quiz_support import right_answers

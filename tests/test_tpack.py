@@ -13,7 +13,7 @@ from sqlalchemy import select
 from course.core.content_store import catalog, markdown_html
 from course.core.extensions import db
 from course.models import TpackAnswer, TpackScan
-from course.tpack_profile import format_change, format_mean
+from course.teacher_track.tpack_profile import format_change, format_mean
 
 from .conftest import Auth
 

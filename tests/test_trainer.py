@@ -16,7 +16,7 @@ from course.accounts import rules as accounts
 from course.core.content_store import catalog
 from course.core.extensions import db
 from course.models import Attendance, AuditEvent, Cohort, CohortMember, TpackAnswer, TpackScan, User, utcnow
-from course.tpack_profile import format_mean
+from course.teacher_track.tpack_profile import format_mean
 
 from .conftest import Auth
 

@@ -65,7 +65,7 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
     tpack = None
     tpack_path = quizzes_dir / "tpack.yaml"
     if tpack_path.exists():
-        from .tpack import load_instrument
+        from .tpack_instrument import load_instrument
 
         tpack, found = load_instrument(tpack_path, base=quizzes_dir.parent)
         problems += found

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .. import cohorts
 from ..accounts import rules as accounts
 from ..content.quizzes import Question, Quiz
 from ..core.content_store import catalog
@@ -18,6 +17,7 @@ from ..lessons import progress
 from ..models import Enrolment, SchoolClass, TpackAnswer, TpackScan, User, utcnow
 from ..quizzes import attempts
 from ..quizzes.grading import right_answer
+from ..teacher_track import cohorts
 
 COLLEAGUE_PASSWORD = "collega-demo-2026"
 COLLEAGUES = ("collega1", "collega2", "collega3", "collega4")

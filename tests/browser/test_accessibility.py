@@ -51,10 +51,11 @@ class World:
 
 def _world(app: Flask) -> World:
     """One of everything, made through the real endpoints (test client with CSRF) or services."""
-    from course import cohorts, tpack
     from course.accounts import rules as accounts
     from course.core.extensions import db
     from course.models import Submission, User
+    from course.teacher_track import cohorts
+    from course.teacher_track import scans as tpack
 
     with app.app_context():
         content = catalog()

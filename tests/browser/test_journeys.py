@@ -23,10 +23,10 @@ from playwright.sync_api import Page, expect
 
 from course.classes.school_year import current_school_year
 from course.content.quizzes import Question, Quiz
-from course.content.tpack import Instrument
+from course.content.tpack_instrument import Instrument
 from course.core.content_store import Catalog, catalog
 from course.quizzes.forms import format_points
-from course.tpack_profile import domain_means, format_mean
+from course.teacher_track.tpack_profile import domain_means, format_mean
 
 from ..quiz_support import right_answers
 from .support import LAPTOP, PHONE, focused, log_in, make_user, shoot, tab_to, tab_until, text_of
@@ -506,9 +506,9 @@ def test_journey_4_teacher_takes_the_tpack_scan_and_a_retake(new_page, base_url,
 
 
 def scan_through_services(live_app: Flask, user_id: int, answers: dict[str, int]) -> None:
-    from course import tpack
     from course.core.extensions import db
     from course.models import User
+    from course.teacher_track import scans as tpack
 
     with live_app.app_context():
         user = db.session.get(User, user_id)
@@ -519,9 +519,9 @@ def scan_through_services(live_app: Flask, user_id: int, answers: dict[str, int]
 
 
 def join_through_services(live_app: Flask, user_id: int, code: str) -> None:
-    from course import cohorts
     from course.core.extensions import db
     from course.models import User
+    from course.teacher_track import cohorts
 
     with live_app.app_context():
         cohorts.join_cohort(db.session.get(User, user_id), code)

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from course.radar import CENTRE_X, CENTRE_Y, RADIUS, STYLES, Series, radar_svg
+from course.teacher_track.radar import CENTRE_X, CENTRE_Y, RADIUS, STYLES, Series, radar_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 AXES = ["TK", "CK", "PK", "PCK", "TCK", "TPK", "TPACK"]

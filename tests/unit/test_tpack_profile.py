@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from course.content.tpack import DOMAIN_ORDER, Domain, Instrument, Statement
-from course.tpack_profile import (
+from course.content.tpack_instrument import DOMAIN_ORDER, Domain, Instrument, Statement
+from course.teacher_track.tpack_profile import (
     cohort_aggregate,
     domain_bands,
     domain_change,

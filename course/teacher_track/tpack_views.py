@@ -7,27 +7,33 @@ Trainers see cohort aggregates through ``course.trainer``, never these pages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import delete, select
 from werkzeug.wrappers import Response
 from wtforms import RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
-from .accounts.identity import Person
-from .content.tpack import Instrument
-from .core.access import role_required
-from .core.content_store import catalog, markdown_html
-from .core.extensions import db
-from .core.forms import ActionForm
-from .core.templating import dutch_datetime, register_nav
-from .models import TpackAnswer, TpackScan, utcnow
-from .radar import Series, radar_svg, style_description
+from ..content.tpack_instrument import Instrument
+from ..core.access import role_required
+from ..core.content_store import catalog, markdown_html
+from ..core.forms import ActionForm
+from ..core.templating import dutch_datetime, register_nav
+from ..models import TpackScan
+from .radar import Series
+from .scans import (
+    IncompleteScan,
+    answers_for,
+    complete_scan,
+    completed_scans,
+    open_scan,
+    own_scan,
+    save_answers,
+    start_or_continue,
+)
 from .tpack_profile import (
     BAND_LABELS,
     domain_bands,
@@ -35,6 +41,7 @@ from .tpack_profile import (
     domain_means,
     format_change,
     format_mean,
+    profile_chart,
 )
 
 bp = Blueprint("tpack", __name__, url_prefix="/teacher/tpack")
@@ -47,85 +54,6 @@ def _setup(state: BlueprintSetupState) -> None:
     register_nav("tpack.index", "TPACK-scan", "trainer")
     state.app.add_template_filter(format_mean, "tpack_mean")
     state.app.add_template_filter(format_change, "tpack_change")
-
-
-# --- services (no Flask) ------------------------------------------------------------------
-
-
-class IncompleteScan(Exception):
-    """Finishing needs an answer to every statement; ``missing`` lists the ones without."""
-
-    def __init__(self, missing: list[str]) -> None:
-        super().__init__(f"{len(missing)} statement(s) unanswered")
-        self.missing = missing
-
-
-def own_scan(user: Person, scan_id: int) -> TpackScan | None:
-    return db.session.scalar(select(TpackScan).where(TpackScan.id == scan_id, TpackScan.teacher_id == user.id))
-
-
-def open_scan(user: Person) -> TpackScan | None:
-    return db.session.scalar(
-        select(TpackScan)
-        .where(TpackScan.teacher_id == user.id, TpackScan.completed_at.is_(None))
-        .order_by(TpackScan.started_at.desc(), TpackScan.id.desc())
-    )
-
-
-def start_or_continue(user: Person, instrument: Instrument) -> TpackScan:
-    """At most one unfinished scan per teacher, so a double click never starts two."""
-    scan = open_scan(user)
-    if scan is None:
-        scan = TpackScan(teacher_id=user.id, instrument_version=instrument.version)
-        db.session.add(scan)
-        db.session.commit()
-    return scan
-
-
-def completed_scans(user: Person) -> list[TpackScan]:
-    return list(
-        db.session.scalars(
-            select(TpackScan)
-            .where(TpackScan.teacher_id == user.id, TpackScan.completed_at.is_not(None))
-            .order_by(TpackScan.completed_at, TpackScan.id)
-        )
-    )
-
-
-def answers_for(scan_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Answers per scan for several scans in one query."""
-    found: dict[int, dict[str, int]] = {scan_id: {} for scan_id in scan_ids}
-    if scan_ids:
-        rows = db.session.execute(
-            select(TpackAnswer.scan_id, TpackAnswer.statement_id, TpackAnswer.value).where(
-                TpackAnswer.scan_id.in_(scan_ids)
-            )
-        )
-        for scan_id, statement_id, value in rows:
-            found[scan_id][statement_id] = value
-    return found
-
-
-def save_answers(scan: TpackScan, instrument: Instrument, answers: Mapping[str, int]) -> None:
-    """Store the given answers (others stay as they were); safe to repeat."""
-    known = set(instrument.statement_ids)
-    given = {sid: value for sid, value in answers.items() if sid in known and 1 <= value <= len(instrument.scale)}
-    if given:
-        db.session.execute(
-            delete(TpackAnswer).where(TpackAnswer.scan_id == scan.id, TpackAnswer.statement_id.in_(list(given)))
-        )
-        db.session.add_all(TpackAnswer(scan_id=scan.id, statement_id=sid, value=v) for sid, v in given.items())
-    scan.instrument_version = instrument.version
-    db.session.commit()
-
-
-def complete_scan(scan: TpackScan, instrument: Instrument) -> None:
-    stored = answers_for([scan.id])[scan.id]
-    missing = [sid for sid in instrument.statement_ids if sid not in stored]
-    if missing:
-        raise IncompleteScan(missing)
-    scan.completed_at = utcnow()
-    db.session.commit()
 
 
 # --- forms ----------------------------------------------------------------------------------
@@ -260,18 +188,6 @@ def _render_scan(instrument: Instrument, scan: TpackScan, form: FlaskForm, missi
         missing=missing,
         min_group=_min_group(),
     )
-
-
-def profile_chart(instrument: Instrument, series: list[Series], *, title: str, chart_id: str, intro: str) -> str:
-    """The radar chart with every number also in its text alternative (the SVG's desc)."""
-    lines = []
-    for index, line in enumerate(series):
-        numbers = ", ".join(
-            f"{domain.name} {format_mean(value)}" for domain, value in zip(instrument.domains, line.values, strict=True)
-        )
-        lines.append(f"{line.label} ({style_description(index)}): {numbers}.")
-    axes = [d.id for d in instrument.domains]
-    return radar_svg(axes, series, title=title, description=f"{intro} {' '.join(lines)}", chart_id=chart_id)
 
 
 def _chart(instrument: Instrument, series: list[Series], title: str, chart_id: str) -> str:

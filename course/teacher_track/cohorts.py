@@ -20,11 +20,11 @@ from operator import itemgetter
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from .accounts.identity import Person
-from .content.tpack import Instrument
-from .core import audit
-from .core.extensions import db
-from .models import (
+from ..accounts.identity import Person
+from ..content.tpack_instrument import Instrument
+from ..core import audit
+from ..core.extensions import db
+from ..models import (
     Attendance,
     ClassTeacher,
     Cohort,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from .content.tpack import SCALE_POINTS, Instrument
+from ..content.tpack_instrument import SCALE_POINTS, Instrument
+from .radar import Series, radar_svg, style_description
 
 DomainMeans = dict[str, float | None]
 
@@ -83,3 +84,15 @@ def format_change(value: float | None) -> str:
         return "0,00"
     sign = "+" if rounded > 0 else "−"
     return sign + f"{abs(rounded):.2f}".replace(".", ",")
+
+
+def profile_chart(instrument: Instrument, series: list[Series], *, title: str, chart_id: str, intro: str) -> str:
+    """The radar chart with every number also in its text alternative (the SVG's desc)."""
+    lines = []
+    for index, line in enumerate(series):
+        numbers = ", ".join(
+            f"{domain.name} {format_mean(value)}" for domain, value in zip(instrument.domains, line.values, strict=True)
+        )
+        lines.append(f"{line.label} ({style_description(index)}): {numbers}.")
+    axes = [d.id for d in instrument.domains]
+    return radar_svg(axes, series, title=title, description=f"{intro} {' '.join(lines)}", chart_id=chart_id)

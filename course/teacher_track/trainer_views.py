@@ -14,18 +14,17 @@ from werkzeug.wrappers import Response
 from wtforms import DateField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..content.lessons import TrainerSession
+from ..content.tpack_instrument import Instrument
+from ..core.access import role_required
+from ..core.content_store import catalog, trainer_session_html
+from ..core.extensions import db
+from ..core.forms import ActionForm
+from ..core.templating import MONTHS, register_nav
+from ..models import Cohort, CohortMember, User
 from . import cohorts
-from .content.lessons import TrainerSession
-from .content.tpack import Instrument
-from .core.access import role_required
-from .core.content_store import catalog, trainer_session_html
-from .core.extensions import db
-from .core.forms import ActionForm
-from .core.templating import MONTHS, register_nav
-from .models import Cohort, CohortMember, User
 from .radar import Series
-from .tpack import profile_chart
-from .tpack_profile import format_change, format_mean
+from .tpack_profile import format_change, format_mean, profile_chart
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 STAFF = ("trainer", "admin")

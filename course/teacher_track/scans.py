@@ -1,0 +1,89 @@
+"""A teacher's own TPACK scans: start or continue one, save answers halfway, complete it, and read
+back completed scans with their answers. No Flask in here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import delete, select
+
+from ..accounts.identity import Person
+from ..content.tpack_instrument import Instrument
+from ..core.extensions import db
+from ..models import TpackAnswer, TpackScan, utcnow
+
+
+class IncompleteScan(Exception):
+    """Finishing needs an answer to every statement; ``missing`` lists the ones without."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(f"{len(missing)} statement(s) unanswered")
+        self.missing = missing
+
+
+def own_scan(user: Person, scan_id: int) -> TpackScan | None:
+    return db.session.scalar(select(TpackScan).where(TpackScan.id == scan_id, TpackScan.teacher_id == user.id))
+
+
+def open_scan(user: Person) -> TpackScan | None:
+    return db.session.scalar(
+        select(TpackScan)
+        .where(TpackScan.teacher_id == user.id, TpackScan.completed_at.is_(None))
+        .order_by(TpackScan.started_at.desc(), TpackScan.id.desc())
+    )
+
+
+def start_or_continue(user: Person, instrument: Instrument) -> TpackScan:
+    """At most one unfinished scan per teacher, so a double click never starts two."""
+    scan = open_scan(user)
+    if scan is None:
+        scan = TpackScan(teacher_id=user.id, instrument_version=instrument.version)
+        db.session.add(scan)
+        db.session.commit()
+    return scan
+
+
+def completed_scans(user: Person) -> list[TpackScan]:
+    return list(
+        db.session.scalars(
+            select(TpackScan)
+            .where(TpackScan.teacher_id == user.id, TpackScan.completed_at.is_not(None))
+            .order_by(TpackScan.completed_at, TpackScan.id)
+        )
+    )
+
+
+def answers_for(scan_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Answers per scan for several scans in one query."""
+    found: dict[int, dict[str, int]] = {scan_id: {} for scan_id in scan_ids}
+    if scan_ids:
+        rows = db.session.execute(
+            select(TpackAnswer.scan_id, TpackAnswer.statement_id, TpackAnswer.value).where(
+                TpackAnswer.scan_id.in_(scan_ids)
+            )
+        )
+        for scan_id, statement_id, value in rows:
+            found[scan_id][statement_id] = value
+    return found
+
+
+def save_answers(scan: TpackScan, instrument: Instrument, answers: Mapping[str, int]) -> None:
+    """Store the given answers (others stay as they were); safe to repeat."""
+    known = set(instrument.statement_ids)
+    given = {sid: value for sid, value in answers.items() if sid in known and 1 <= value <= len(instrument.scale)}
+    if given:
+        db.session.execute(
+            delete(TpackAnswer).where(TpackAnswer.scan_id == scan.id, TpackAnswer.statement_id.in_(list(given)))
+        )
+        db.session.add_all(TpackAnswer(scan_id=scan.id, statement_id=sid, value=v) for sid, v in given.items())
+    scan.instrument_version = instrument.version
+    db.session.commit()
+
+
+def complete_scan(scan: TpackScan, instrument: Instrument) -> None:
+    stored = answers_for([scan.id])[scan.id]
+    missing = [sid for sid in instrument.statement_ids if sid not in stored]
+    if missing:
+        raise IncompleteScan(missing)
+    scan.completed_at = utcnow()
+    db.session.commit()

@@ -6,7 +6,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+import click
+from flask import Blueprint, Flask
 
 from .core import config as default_config
 
@@ -41,32 +42,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from .core import content_store as catalog
+    from .accounts import views as accounts_views
+    from .core import content_store, security_headers
 
-    catalog.init_app(app)
+    content_store.init_app(app)
+    accounts_views.init_app(app)
+    security_headers.init_app(app)
 
-    from .accounts import views as auth
-    from .core import security_headers as security
-
-    auth.init_app(app)
-    security.init_app(app)
-
-    from . import gradebook
-    from .admin import views as admin
-    from .assignments import views as assignments
-    from .classes import views as classes
-    from .core import health
-    from .lessons import dashboard as student
-    from .lessons import views as lessons
-    from .pages import views as pages
-    from .privacy import views as mydata
-    from .quizzes import views as quizzes
-    from .teacher_track import tpack_views as tpack
-    from .teacher_track import trainer_views as trainer
-
-    for module in (pages, health, auth, student, classes, admin, mydata, lessons, assignments, quizzes, tpack, trainer,
-                   gradebook):
-        app.register_blueprint(module.bp)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
 
     from .core import errors, page_cache, templating
 
@@ -74,7 +58,39 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     page_cache.init_app(app)
 
-    from . import cli
-
-    cli.init_app(app)
+    for command in _commands():
+        app.cli.add_command(command)
     return app
+
+
+def _blueprints() -> list[Blueprint]:
+    """Every feature's pages; each blueprint is the ``bp`` of a views module in its feature's package."""
+    from .accounts.views import bp as auth
+    from .admin.views import bp as admin
+    from .assignments.views import bp as assignments
+    from .classes.views import bp as classes
+    from .core.health import bp as health
+    from .gradebook.views import bp as gradebook
+    from .lessons.dashboard import bp as student
+    from .lessons.views import bp as lessons
+    from .pages.views import bp as pages
+    from .privacy.views import bp as mydata
+    from .quizzes.views import bp as quizzes
+    from .teacher_track.tpack_views import bp as tpack
+    from .teacher_track.trainer_views import bp as trainer
+
+    return [pages, health, auth, student, classes, admin, mydata, lessons, assignments, quizzes, tpack, trainer,
+            gradebook]
+
+
+def _commands() -> list[click.Command]:
+    """`flask --app wsgi <group> ...`: each feature's command group."""
+    from .accounts.cli import users_cli
+    from .core.backup import backup_command
+    from .core.cli import db_cli
+    from .core.content_cli import course_cli
+    from .demo.cli import demo_command
+    from .privacy.cli import privacy_cli
+    from .quizzes.cli import quizzes_cli
+
+    return [db_cli, users_cli, demo_command, course_cli, quizzes_cli, backup_command, privacy_cli]

@@ -3,7 +3,3 @@
 Blueprint ``gradebook`` at ``/teacher/gradebook``; reached from the class page. The grid, the
 statistics and the exports are Flask-free modules; ``views`` only parses, loads and renders.
 """
-
-from .views import bp
-
-__all__ = ["bp"]

@@ -1,13 +1,12 @@
-"""Flask commands: `flask --app wsgi db|demo ...`; each feature adds its own group."""
+"""`flask --app wsgi db upgrade|downgrade|current|revision`: the schema, through Alembic migrations."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
-from .core import migrate
-from .core.extensions import db
+from . import migrate
+from .extensions import db
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 
@@ -40,27 +39,3 @@ def db_current() -> None:
 def db_revision(message: str) -> None:
     """Write a new migration from the difference between the models and the database."""
     migrate.make_revision(db.engine, message)
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(db_cli)
-    from .accounts.cli import users_cli
-
-    app.cli.add_command(users_cli)
-    from .demo.cli import demo_command
-
-    app.cli.add_command(demo_command)
-
-    from .core.backup import backup_command
-    from .core.content_cli import course_cli
-
-    app.cli.add_command(course_cli)
-
-    from .quizzes.cli import quizzes_cli
-
-    app.cli.add_command(quizzes_cli)
-    app.cli.add_command(backup_command)
-
-    from .privacy.cli import privacy_cli
-
-    app.cli.add_command(privacy_cli)

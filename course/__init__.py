@@ -52,7 +52,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
 
-    from .core import errors, page_cache, templating
+    from .core import error_pages as errors
+    from .core import page_cache, templating
 
     errors.init_app(app)
     templating.init_app(app)

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import insert
 
-from course.content.quizzes import Quiz
+from course.content.quiz_files import Quiz
 from course.core.content_store import catalog
 from course.core.extensions import db
 from course.models import (

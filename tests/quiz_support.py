@@ -6,7 +6,7 @@ import html
 import re
 from typing import Any
 
-from course.content.quizzes import Option, Question, Quiz
+from course.content.quiz_files import Option, Question, Quiz
 from course.quizzes.grading import right_answer
 
 from .conftest import CSRF_PATTERN

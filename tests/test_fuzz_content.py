@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 
 from course.content.catalog import Catalog, load_catalog
 from course.content.errors import Problem
-from course.content.quizzes import load_misconceptions
+from course.content.quiz_files import load_misconceptions
 from course.content.tpack_instrument import Instrument, load_instrument
 from course.quizzes.forms import quiz_form
 from course.quizzes.grading import grade_attempt

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from course.content.catalog import load_catalog
-from course.content.lessons import lesson_body
+from course.content.lesson_files import lesson_body
 
 from .conftest import ROOT
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 from sqlalchemy import func, select
 
-from course.content.quizzes import option_order
+from course.content.quiz_files import option_order
 from course.core.content_store import catalog
 from course.core.extensions import db
 from course.models import AttemptItem, AuditEvent, QuizAttempt, VoidedQuestion

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..classes.scopes import class_for_teacher_or_404
-from ..content.lessons import Lesson
+from ..content.lesson_files import Lesson
 from ..core.access import role_required
 from ..core.content_store import catalog
 from ..core.extensions import db

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem
-from .lessons import Competence, Lesson, TrainerSession, load_competences, load_lessons, load_trainer_sessions
-from .quizzes import Quiz, display_path, load_misconceptions, load_quizzes
+from .lesson_files import Competence, Lesson, TrainerSession, load_competences, load_lessons, load_trainer_sessions
+from .quiz_files import Quiz, display_path, load_misconceptions, load_quizzes
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem
-from .quizzes import display_path
+from .quiz_files import display_path
 from .yamlsource import LineDict, LineList, load_yaml
 
 DOMAIN_ORDER = ("TK", "CK", "PK", "PCK", "TCK", "TPK", "TPACK")

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from ..accounts.identity import Person
 from ..models import AuditEvent
 from .extensions import db
+
+
+class Actor(Protocol):
+    """Who did it: a signed-in user or an account record; the log keeps the name as it was then."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def display_name(self) -> str: ...
+
 
 ACTION_LABELS = {
     "user.password_reset": "Wachtwoord opnieuw ingesteld",
@@ -24,7 +34,7 @@ ACTION_LABELS = {
 
 
 def record(
-    actor: Person | None, action: str, object_type: str, object_id: int | None = None, **details: Any
+    actor: Actor | None, action: str, object_type: str, object_id: int | None = None, **details: Any
 ) -> AuditEvent:
     """Add an event to the current transaction; it is stored when the caller commits."""
     event = AuditEvent(

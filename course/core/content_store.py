@@ -11,7 +11,7 @@ from flask import Flask, current_app, url_for
 
 from ..content.catalog import Catalog, load_catalog
 from ..content.errors import ContentError
-from ..content.lessons import Lesson, TrainerSession, guide_text, lesson_body, link_target, trainer_body
+from ..content.lesson_files import Lesson, TrainerSession, guide_text, lesson_body, link_target, trainer_body
 from ..content.render import RenderCache, render_markdown
 
 EXTENSION = "course.core.content_store"

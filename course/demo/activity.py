@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..accounts import rules as accounts
-from ..content.quizzes import Question, Quiz
+from ..content.quiz_files import Question, Quiz
 from ..core.content_store import catalog
 from ..core.extensions import db
 from ..lessons import progress

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..content.quizzes import Question, Quiz
+from ..content.quiz_files import Question, Quiz
 
 # Below this many counting attempts a correlation says more about chance than about the question.
 MIN_ATTEMPTS_FOR_DISCRIMINATION = 10

@@ -16,8 +16,8 @@ from typing import Literal
 from sqlalchemy import Select, and_, func, select
 
 from ..content.catalog import Catalog
-from ..content.lessons import Lesson
-from ..content.quizzes import Quiz
+from ..content.lesson_files import Lesson
+from ..content.quiz_files import Quiz
 from ..core.extensions import db
 from ..models import AssignmentDraft, Enrolment, LessonProgress, Review, Submission, User
 from ..quizzes.results import QuizStanding, standings

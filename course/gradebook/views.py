@@ -17,7 +17,7 @@ from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from ..classes.scopes import class_for_teacher_or_404, student_in_class_or_404
-from ..content.quizzes import Quiz
+from ..content.quiz_files import Quiz
 from ..core.access import role_required
 from ..core.content_store import catalog
 from ..core.templating import LOCAL_ZONE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, url_for
 from flask_login import current_user
 
-from ..content.lessons import Lesson
+from ..content.lesson_files import Lesson
 from ..core.content_store import catalog, markdown_html, render_cache
 from . import progress
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.identity import Person
 from ..content.catalog import Catalog
-from ..content.lessons import Lesson
+from ..content.lesson_files import Lesson
 from ..content.render import render_user_text
 from ..core.audit import record
 from ..core.driver_select import DriverSelect

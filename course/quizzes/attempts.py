@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.identity import Person
-from ..content.quizzes import Question, Quiz
+from ..content.quiz_files import Question, Quiz
 from ..core.extensions import db
 from ..models import AttemptItem, AuditEvent, Enrolment, QuizAttempt, SchoolClass, User, VoidedQuestion, utcnow
 from .grading import AttemptResult, QuestionResult, grade_attempt, round_score

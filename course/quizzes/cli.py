@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ..accounts import rules as accounts
-from ..content.quizzes import Quiz
+from ..content.quiz_files import Quiz
 from ..core.content_store import catalog
 from ..models import utcnow
 from . import attempts

@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..content.quizzes import Item, Option, Pair, Question, Quiz, option_order
+from ..content.quiz_files import Item, Option, Pair, Question, Quiz, option_order
 from ..models import AttemptItem, QuizAttempt
 from .grading import grade_result
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from fractions import Fraction
 
-from ..content.quizzes import Question, Quiz
+from ..content.quiz_files import Question, Quiz
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\~=#{}:"})
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from course.content.quizzes import Question, Quiz
+from course.content.quiz_files import Question, Quiz
 
 SCORE_PLACES = 4
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..classes.scopes import class_for_teacher_or_404, classes_taught_by
-from ..content.quizzes import Quiz
+from ..content.quiz_files import Quiz
 from ..core.access import role_required
 from ..core.content_store import catalog
 from ..core.extensions import db

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from wtforms import DateField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..content.lessons import TrainerSession
+from ..content.lesson_files import TrainerSession
 from ..content.tpack_instrument import Instrument
 from ..core.access import role_required
 from ..core.content_store import catalog, trainer_session_html

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from course.classes.school_year import current_school_year
-from course.content.quizzes import Question, Quiz
+from course.content.quiz_files import Question, Quiz
 from course.content.tpack_instrument import Instrument
 from course.core.content_store import Catalog, catalog
 from course.quizzes.forms import format_points

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from course.content.quizzes import Option, Policy, Question, Quiz, load_misconceptions, load_quizzes
+from course.content.quiz_files import Option, Policy, Question, Quiz, load_misconceptions, load_quizzes
 from course.quizzes.gift import escape, export_gift
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "quizzes"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from course.content.quizzes import FALSE_ID, TRUE_ID, Item, Option, Pair, Policy, Question, Quiz
+from course.content.quiz_files import FALSE_ID, TRUE_ID, Item, Option, Pair, Policy, Question, Quiz
 from course.quizzes.grading import GRADERS, grade_attempt, grade_question, grade_result, round_score
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course.content.quizzes import FALSE_ID, TRUE_ID, Item, Option, Pair, Policy, Question, Quiz
+from course.content.quiz_files import FALSE_ID, TRUE_ID, Item, Option, Pair, Policy, Question, Quiz
 from course.quizzes.grading import grade_attempt, grade_result, right_answer, round_score
 
 IDS = st.text(alphabet="abcdefgh123-", min_size=1, max_size=4)

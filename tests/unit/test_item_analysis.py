@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from course.content.quizzes import FALSE_ID, TRUE_ID, Item, Option, Pair, Policy, Question, Quiz
+from course.content.quiz_files import FALSE_ID, TRUE_ID, Item, Option, Pair, Policy, Question, Quiz
 from course.gradebook.analysis import (
     MIN_ATTEMPTS_FOR_DISCRIMINATION,
     ORDER_ID,

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course.content.lessons import (
+from course.content.lesson_files import (
     Assignment,
     LinkTarget,
     guide_text,

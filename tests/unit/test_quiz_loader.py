@@ -14,14 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course.content.errors import Problem
-from course.content.quizzes import (
-    FALSE_ID,
-    TRUE_ID,
-    Policy,
-    load_misconceptions,
-    load_quizzes,
-    option_order,
-)
+from course.content.quiz_files import FALSE_ID, TRUE_ID, Policy, load_misconceptions, load_quizzes, option_order
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "quizzes"
 GOOD = FIXTURES / "good"

@@ -65,7 +65,7 @@ def fill_class(teacher_id: int, size: int, name: str) -> int:
     ])
     submissions = list(db.session.scalars(insert(Submission).returning(Submission.id), [
         {"student_id": i, "lesson_slug": lesson.slug, "version": 1, "body_text": "Mijn uitwerking.",
-         "body_html": "<p>Mijn uitwerking.</p>", "submitted_at": now}
+         "body_html": "<p>Mijn uitwerking.</p>", "submitted_at": now, "class_id": school_class.id}
         for i in ids for lesson in with_assignment
     ]))
     db.session.execute(insert(Review), [
@@ -77,7 +77,8 @@ def fill_class(teacher_id: int, size: int, name: str) -> int:
         attempts = list(db.session.scalars(insert(QuizAttempt).returning(QuizAttempt.id), [
             {"user_id": i, "quiz_slug": quiz.slug, "quiz_version": quiz.version, "token": secrets.token_urlsafe(24),
              "seed": n, "is_preview": False, "started_at": now, "submitted_at": now,
-             "score": Decimal(quiz.max_score * (n % 5 + 6)) / 10, "max_score": quiz.max_score}
+             "score": Decimal(quiz.max_score * (n % 5 + 6)) / 10, "max_score": quiz.max_score,
+             "class_id": school_class.id}
             for n, i in enumerate(ids)
         ]))
         db.session.execute(insert(AttemptItem), [

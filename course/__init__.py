@@ -43,8 +43,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
 
     from .accounts import views as accounts_views
-    from .core import content_store, security_headers
+    from .core import content_store, security_headers, url_ids
 
+    url_ids.init_app(app)
     content_store.init_app(app)
     accounts_views.init_app(app)
     security_headers.init_app(app)

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import insert
 
+from course.classes.membership import active_class_id
 from course.content.quiz_files import Quiz
 from course.core.content_store import catalog
 from course.core.extensions import db
@@ -74,7 +75,7 @@ def hand_in(app: Flask, user_id: int, slug: str, reviews: list[list[str]], teach
             moment = utcnow() + timedelta(minutes=version)
             submission = Submission(
                 student_id=user_id, lesson_slug=slug, version=version, body_text=f"versie {version}",
-                body_html=f"<p>versie {version}</p>", submitted_at=moment,
+                body_html=f"<p>versie {version}</p>", submitted_at=moment, class_id=active_class_id(user_id),
             )
             db.session.add(submission)
             db.session.flush()
@@ -91,7 +92,9 @@ def hand_in(app: Flask, user_id: int, slug: str, reviews: list[list[str]], teach
 
 def draft(app: Flask, user_id: int, slug: str) -> None:
     with app.app_context():
-        db.session.add(AssignmentDraft(student_id=user_id, lesson_slug=slug, body_text="half af"))
+        db.session.add(AssignmentDraft(
+            student_id=user_id, lesson_slug=slug, body_text="half af", class_id=active_class_id(user_id)
+        ))
         db.session.commit()
 
 
@@ -181,12 +184,12 @@ def bulk_class(app: Flask, teacher_id: int, size: int, name: str) -> int:
             for u in user_ids for lesson in lessons
         ])
         db.session.execute(insert(AssignmentDraft), [
-            {"student_id": u, "lesson_slug": lesson.slug, "body_text": "tekst", "updated_at": now}
+            {"student_id": u, "lesson_slug": lesson.slug, "body_text": "tekst", "updated_at": now, "class_id": class_id}
             for u in user_ids for lesson in lessons if lesson.assignment
         ])
         submission_ids = list(db.session.scalars(insert(Submission).returning(Submission.id), [
             {"student_id": u, "lesson_slug": lesson.slug, "version": 1, "body_text": "t", "body_html": "<p>t</p>",
-             "submitted_at": now}
+             "submitted_at": now, "class_id": class_id}
             for u in user_ids for lesson in lessons if lesson.assignment
         ]))
         db.session.execute(insert(Review), [
@@ -198,7 +201,7 @@ def bulk_class(app: Flask, teacher_id: int, size: int, name: str) -> int:
             attempt_ids = list(db.session.scalars(insert(QuizAttempt).returning(QuizAttempt.id), [
                 {"user_id": u, "quiz_slug": quiz.slug, "quiz_version": quiz.version, "token": secrets.token_hex(16),
                  "seed": 1, "is_preview": False, "started_at": now, "submitted_at": now,
-                 "score": Decimal(quiz.max_score), "max_score": quiz.max_score}
+                 "score": Decimal(quiz.max_score), "max_score": quiz.max_score, "class_id": class_id}
                 for u in user_ids
             ]))
             db.session.execute(insert(AttemptItem), [

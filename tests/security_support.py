@@ -1,5 +1,7 @@
-"""The world the security tests work in: two classes with their people and work, two trainers'
-cohorts, and TPACK scans; plus logging in as one of them and checks on rendered HTML."""
+"""The world the security tests work in: two classes with their people and work, the archived class
+S1 was in last year with the work made there, two trainers' cohorts, TPACK scans, a co-teacher
+invitation and a request to move class on each side; plus logging in as one of them and checks on
+rendered HTML."""
 
 from __future__ import annotations
 
@@ -11,12 +13,14 @@ from urllib.parse import urlsplit
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from course.accounts import rules as accounts
+from course.classes import co_teachers, membership
 from course.core.content_store import catalog
 from course.core.extensions import db
 from course.lessons import progress
-from course.models import ClassTeacher, TpackAnswer, TpackScan, User, utcnow
+from course.models import ClassMove, ClassTeacher, CoTeacherInvitation, TpackAnswer, TpackScan, User, utcnow
 from course.quizzes import attempts
 from course.teacher_track import cohorts
 
@@ -38,6 +42,7 @@ USERS = {
     "trainer": ("trainer", "Tess Trainer", ("trainer",)),
     "other_trainer": ("trainer2", "Tom Trainer", ("trainer",)),
     "admin": ("beheer", "Bo Beheer", ("admin",)),
+    "former": ("vorige", "Vera Vorige", ("teacher",)),
 }
 
 
@@ -58,9 +63,13 @@ class World:
     session_slug: str  # a train-the-trainer session
     tokens: dict[str, str]  # "student" / "other_student" -> submitted attempt token
     submissions: dict[str, int]  # "student" / "other_student" -> submission id
+    class_former: int  # archived; S1 was in it last year, taught by the former teacher
+    former_work: tuple[str, int]  # S1's attempt token and submission id made in that class
     scans: dict[str, int]  # "owner" / "other_teacher" -> completed scan id
     cohorts: dict[str, int]  # "trainer" / "other_trainer" -> cohort id
     invite_code: str  # of the trainer's cohort
+    invitations: dict[str, int]  # "own": class A invites the other teacher; "foreign": class B invites the owner
+    moves: dict[str, int]  # "own": S1 asks to move from A to B; "foreign": S2 from B to A
 
 
 def _completed_scan(teacher: User) -> int:
@@ -79,6 +88,20 @@ def build_world(app: Flask) -> World:
             for role, (username, name, roles) in USERS.items()
         }
         db.session.commit()
+        content = catalog()
+        quiz = next(iter(content.quizzes.values()))
+        lesson = next(lesson for lesson in content.lessons.values() if lesson.assignment)
+        # Last year S1 was in the former teacher's class, made work there; the class is archived now.
+        class_former = accounts.create_class(people["former"], "MV1A", "2025-2026")
+        accounts.enrol(class_former, people["student"])
+        db.session.commit()
+        earlier = attempts.start_attempt(people["student"], quiz, preview=False)
+        assert attempts.submit_attempt(people["student"].id, earlier.token, quiz, right_answers(quiz))
+        former_submission = progress.hand_in(people["student"].id, lesson.slug, "Het werk van vorig jaar.")
+        progress.review(former_submission, people["former"].id, "needs_work", "Feedback van vorig jaar.")
+        former_work = (earlier.token, former_submission.id)
+        accounts.archive_class(class_former)
+
         class_a = accounts.create_class(people["owner"], "MV2A", "2026-2027")
         class_a.teachers.append(ClassTeacher(teacher=people["co_teacher"], is_owner=False))
         accounts.enrol(class_a, people["student"])
@@ -86,9 +109,6 @@ def build_world(app: Flask) -> World:
         accounts.enrol(class_b, people["other_student"])
         db.session.commit()
 
-        content = catalog()
-        quiz = next(iter(content.quizzes.values()))
-        lesson = next(lesson for lesson in content.lessons.values() if lesson.assignment)
         tokens, submissions = {}, {}
         for role in ("student", "other_student"):
             person = people[role]
@@ -101,6 +121,18 @@ def build_world(app: Flask) -> World:
         own = cohorts.create_cohort(people["trainer"], "Groep najaar", date(2026, 9, 1), date(2026, 12, 1))
         cohorts.join_cohort(people["co_teacher"], own.invite_code)
         theirs = cohorts.create_cohort(people["other_trainer"], "Groep voorjaar", date(2027, 2, 1), date(2027, 6, 1))
+        co_teachers.invite(class_a, USERS["other_teacher"][0], people["owner"])
+        co_teachers.invite(class_b, USERS["owner"][0], people["other_teacher"])
+        assert membership.join(people["student"], class_b) == "requested"
+        assert membership.join(people["other_student"], class_a) == "requested"
+        invitations = {
+            side: db.session.scalar(select(CoTeacherInvitation.id).where(CoTeacherInvitation.class_id == class_id))
+            for side, class_id in (("own", class_a.id), ("foreign", class_b.id))
+        }
+        moves = {
+            side: db.session.scalar(select(ClassMove.id).where(ClassMove.from_class_id == class_id))
+            for side, class_id in (("own", class_a.id), ("foreign", class_b.id))
+        }
         return World(
             ids={role: person.id for role, person in people.items()},
             class_a=class_a.id,
@@ -116,6 +148,10 @@ def build_world(app: Flask) -> World:
             scans=scans,
             cohorts={"trainer": own.id, "other_trainer": theirs.id},
             invite_code=own.invite_code,
+            class_former=class_former.id,
+            former_work=former_work,
+            invitations=invitations,
+            moves=moves,
         )
 
 

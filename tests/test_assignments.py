@@ -394,7 +394,8 @@ def test_reviews_are_in_the_audit_log(app, auth, client):
     auth.enrol("priya", class_id)
     with app.app_context():
         submission = Submission(
-            student_id=student_id, lesson_slug="linkedin", version=1, body_text="x", body_html="<p>x</p>"
+            student_id=student_id, lesson_slug="linkedin", version=1, body_text="x", body_html="<p>x</p>",
+            class_id=class_id,
         )
         db.session.add(submission)
         db.session.commit()

@@ -191,9 +191,10 @@ def test_void_gives_the_class_the_points_and_unvoid_takes_them_back(auth, ctx):
     docent = user(auth, "docent", "teacher")
     question = first_of_kind(quiz, "multiple")
     answers = {**right_answers(quiz), question.id: [wrong_option(question).id]}
+    user(auth, "sanne")
+    school_class = in_class(auth, "docent", "sanne")
     inside = submitted(auth, quiz, "sanne", answers)
     outside = submitted(auth, quiz, "daan", answers)
-    school_class = in_class(auth, "docent", "sanne")
     low = round_score(grade_attempt(quiz, answers).score)
     assert low < quiz.max_score
 

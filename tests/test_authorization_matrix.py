@@ -35,87 +35,93 @@ from course.models import Base, User
 from .conftest import ROOT, Backend, csrf_token, make_test_app
 from .security_support import CHEAP_HASHER, NEW_PASSWORD, PASSWORD, USERS, World, build_world, log_in
 
-ROLES = ("anonymous", "student", "other_student", "owner", "co_teacher", "other_teacher", "trainer", "admin")
+ROLES = ("anonymous", "student", "other_student", "owner", "co_teacher", "other_teacher", "trainer", "admin", "former")
 
 # student: S1, in class A. other_student: S2, in class B. owner: made class A. co_teacher: added to
 # class A by the owner. other_teacher: made class B. trainer: the trainer role only (no teacher).
+# former: the former teacher, who taught S1 last year in a class now archived; S1 is in two classes, and this
+# teacher's reach ends at the work made in their own class.
 # Objects in the URL always belong to class A, S1, the owner (scan) and the trainer (cohort).
 MATRIX_TABLE = """
-endpoint                        method anonymous student other_student owner co_teacher other_teacher trainer admin
-pages.index                     GET    login     ok      ok            ok    ok         ok            ok      ok
-pages.credits                   GET    ok        ok      ok            ok    ok         ok            ok      ok
-pages.privacy                   GET    ok        ok      ok            ok    ok         ok            ok      ok
-pages.staff_home                GET    login     ok      ok            ok    ok         ok            ok      ok
-health.healthz                  GET    ok        ok      ok            ok    ok         ok            ok      ok
-auth.login                      GET    ok        ok      ok            ok    ok         ok            ok      ok
-auth.login                      POST   ok        ok      ok            ok    ok         ok            ok      ok
-auth.logout                     POST   login     login   login         login login      login         login   login
-auth.signup                     GET    ok        ok      ok            ok    ok         ok            ok      ok
-auth.signup                     POST   ok        ok      ok            ok    ok         ok            ok      ok
-auth.account                    GET    login     ok      ok            ok    ok         ok            ok      ok
-auth.change_password            GET    login     ok      ok            ok    ok         ok            ok      ok
-auth.change_password            POST   login     ok      ok            ok    ok         ok            ok      ok
-mydata.show                     GET    login     ok      ok            ok    ok         ok            ok      ok
-mydata.download                 GET    login     ok      ok            ok    ok         ok            ok      ok
-admin.users                     GET    login     403     403           403   403        403           403     ok
-admin.create_user               POST   login     403     403           403   403        403           403     ok
-admin.audit                     GET    login     403     403           403   403        403           403     ok
-student.dashboard               GET    login     ok      ok            403   403        403           403     403
-student.join                    POST   login     ok      ok            403   403        403           403     403
-lessons.index                   GET    login     ok      ok            ok    ok         ok            ok      ok
-lessons.competences             GET    login     ok      ok            ok    ok         ok            ok      ok
-lessons.show                    GET    login     ok      ok            ok    ok         ok            ok      ok
-lessons.guide                   GET    login     403     403           ok    ok         ok            ok      ok
-lessons.mark_done               POST   login     ok      ok            ok    ok         ok            ok      ok
-lessons.undo_done               POST   login     ok      ok            ok    ok         ok            ok      ok
-lessons.media                   GET    ok        ok      ok            ok    ok         ok            ok      ok
-assignments.write               GET    login     ok      ok            ok    ok         ok            ok      ok
-assignments.save                POST   login     ok      ok            ok    ok         ok            ok      ok
-assignments.version             GET    login     ok      404           404   404        404           404     404
-assignments.queue               GET    login     403     403           ok    ok         404           403     ok
-assignments.review              GET    login     403     403           ok    ok         404           403     ok
-assignments.give_review         POST   login     403     403           ok    ok         404           403     ok
-quizzes.show                    GET    login     ok      ok            ok    ok         ok            ok      ok
-quizzes.start                   POST   login     ok      ok            ok    ok         ok            ok      ok
-quizzes.attempt                 GET    login     ok      404           404   404        404           404     404
-quizzes.submit                  POST   login     ok      404           404   404        404           404     404
-quizzes.review_attempt          GET    login     ok      404           404   404        404           404     404
-quizzes.class_questions         GET    login     403     403           ok    ok         404           403     ok
-quizzes.void                    POST   login     403     403           ok    ok         404           403     ok
-quizzes.unvoid                  POST   login     403     403           ok    ok         404           403     ok
-classes.index                   GET    login     403     403           ok    ok         ok            403     ok
-classes.create                  POST   login     403     403           ok    ok         ok            403     ok
-classes.detail                  GET    login     403     403           ok    ok         404           403     ok
-classes.archive                 POST   login     403     403           ok    ok         404           403     ok
-classes.new_code                POST   login     403     403           ok    ok         404           403     ok
-classes.add_co_teacher          POST   login     403     403           ok    ok         404           403     ok
-classes.remove_co_teacher       POST   login     403     403           ok    403        404           403     ok
-classes.remove_student          POST   login     403     403           ok    ok         404           403     ok
-classes.delete_student          POST   login     403     403           ok    ok         404           403     ok
-classes.reset_password          POST   login     403     403           ok    ok         404           403     ok
-gradebook.grid                  GET    login     403     403           ok    ok         404           403     ok
-gradebook.export_grid           GET    login     403     403           ok    ok         404           403     ok
-gradebook.student               GET    login     403     403           ok    ok         404           403     ok
-gradebook.attempt               GET    login     403     403           ok    ok         404           403     ok
-gradebook.items                 GET    login     403     403           ok    ok         404           403     ok
-gradebook.export_items          GET    login     403     403           ok    ok         404           403     ok
-gradebook.misconceptions        GET    login     403     403           ok    ok         404           403     ok
-tpack.index                     GET    login     403     403           ok    ok         ok            ok      403
-tpack.start                     POST   login     403     403           ok    ok         ok            ok      403
-tpack.history                   GET    login     403     403           ok    ok         ok            ok      403
-tpack.scan                      GET    login     403     403           ok    404        404           404     403
-tpack.scan                      POST   login     403     403           ok    404        404           404     403
-tpack.result                    GET    login     403     403           ok    404        404           404     403
-trainer.index                   GET    login     403     403           403   403        403           ok      ok
-trainer.create                  POST   login     403     403           403   403        403           ok      ok
-trainer.reach                   GET    login     403     403           403   403        403           ok      ok
-trainer.cohort                  GET    login     403     403           403   403        403           ok      ok
-trainer.attendance              POST   login     403     403           403   403        403           ok      ok
-trainer.export                  GET    login     403     403           403   403        403           ok      ok
-trainer.promote                 POST   login     403     403           403   403        403           ok      ok
-trainer.join                    GET    login     403     403           ok    ok         ok            403     403
-trainer.join                    POST   login     403     403           ok    ok         ok            403     403
-trainer.session                 GET    login     403     403           ok    ok         ok            ok      ok
+endpoint                    method anonymous student other_student owner co_teacher other_teacher trainer admin former
+pages.index                 GET    login     ok      ok            ok    ok         ok            ok      ok    ok
+pages.credits               GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
+pages.privacy               GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
+pages.staff_home            GET    login     ok      ok            ok    ok         ok            ok      ok    ok
+health.healthz              GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
+auth.login                  GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
+auth.login                  POST   ok        ok      ok            ok    ok         ok            ok      ok    ok
+auth.logout                 POST   login     login   login         login login      login         login   login login
+auth.signup                 GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
+auth.signup                 POST   ok        ok      ok            ok    ok         ok            ok      ok    ok
+auth.account                GET    login     ok      ok            ok    ok         ok            ok      ok    ok
+auth.change_password        GET    login     ok      ok            ok    ok         ok            ok      ok    ok
+auth.change_password        POST   login     ok      ok            ok    ok         ok            ok      ok    ok
+mydata.show                 GET    login     ok      ok            ok    ok         ok            ok      ok    ok
+mydata.download             GET    login     ok      ok            ok    ok         ok            ok      ok    ok
+admin.users                 GET    login     403     403           403   403        403           403     ok    403
+admin.create_user           POST   login     403     403           403   403        403           403     ok    403
+admin.audit                 GET    login     403     403           403   403        403           403     ok    403
+student.dashboard           GET    login     ok      ok            403   403        403           403     403   403
+student.join                POST   login     ok      ok            403   403        403           403     403   403
+student.withdraw_move       POST   login     ok      ok            403   403        403           403     403   403
+lessons.index               GET    login     ok      ok            ok    ok         ok            ok      ok    ok
+lessons.competences         GET    login     ok      ok            ok    ok         ok            ok      ok    ok
+lessons.show                GET    login     ok      ok            ok    ok         ok            ok      ok    ok
+lessons.guide               GET    login     403     403           ok    ok         ok            ok      ok    ok
+lessons.mark_done           POST   login     ok      ok            ok    ok         ok            ok      ok    ok
+lessons.undo_done           POST   login     ok      ok            ok    ok         ok            ok      ok    ok
+lessons.media               GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
+assignments.write           GET    login     ok      ok            ok    ok         ok            ok      ok    ok
+assignments.save            POST   login     ok      ok            ok    ok         ok            ok      ok    ok
+assignments.version         GET    login     ok      404           404   404        404           404     404   404
+assignments.queue           GET    login     403     403           ok    ok         404           403     ok    404
+assignments.review          GET    login     403     403           ok    ok         404           403     ok    404
+assignments.give_review     POST   login     403     403           ok    ok         404           403     ok    404
+quizzes.show                GET    login     ok      ok            ok    ok         ok            ok      ok    ok
+quizzes.start               POST   login     ok      ok            ok    ok         ok            ok      ok    ok
+quizzes.attempt             GET    login     ok      404           404   404        404           404     404   404
+quizzes.submit              POST   login     ok      404           404   404        404           404     404   404
+quizzes.review_attempt      GET    login     ok      404           404   404        404           404     404   404
+quizzes.class_questions     GET    login     403     403           ok    ok         404           403     ok    404
+quizzes.void                POST   login     403     403           ok    ok         404           403     ok    404
+quizzes.unvoid              POST   login     403     403           ok    ok         404           403     ok    404
+classes.index               GET    login     403     403           ok    ok         ok            403     ok    ok
+classes.create              POST   login     403     403           ok    ok         ok            403     ok    ok
+classes.detail              GET    login     403     403           ok    ok         404           403     ok    404
+classes.archive             POST   login     403     403           ok    ok         404           403     ok    404
+classes.new_code            POST   login     403     403           ok    ok         404           403     ok    404
+classes.add_co_teacher      POST   login     403     403           ok    ok         404           403     ok    404
+classes.withdraw_invitation POST   login     403     403           ok    ok         404           403     ok    404
+classes.answer_invitation   POST   login     403     403           404   404        ok            403     403   404
+classes.remove_co_teacher   POST   login     403     403           ok    403        404           403     ok    404
+classes.remove_student      POST   login     403     403           ok    ok         404           403     ok    404
+classes.delete_student      POST   login     403     403           ok    ok         404           403     ok    404
+classes.reset_password      POST   login     403     403           ok    ok         404           403     ok    404
+classes.decide_move         POST   login     403     403           ok    ok         404           403     ok    404
+gradebook.grid              GET    login     403     403           ok    ok         404           403     ok    404
+gradebook.export_grid       GET    login     403     403           ok    ok         404           403     ok    404
+gradebook.student           GET    login     403     403           ok    ok         404           403     ok    404
+gradebook.attempt           GET    login     403     403           ok    ok         404           403     ok    404
+gradebook.items             GET    login     403     403           ok    ok         404           403     ok    404
+gradebook.export_items      GET    login     403     403           ok    ok         404           403     ok    404
+gradebook.misconceptions    GET    login     403     403           ok    ok         404           403     ok    404
+tpack.index                 GET    login     403     403           ok    ok         ok            ok      403   ok
+tpack.start                 POST   login     403     403           ok    ok         ok            ok      403   ok
+tpack.history               GET    login     403     403           ok    ok         ok            ok      403   ok
+tpack.scan                  GET    login     403     403           ok    404        404           404     403   404
+tpack.scan                  POST   login     403     403           ok    404        404           404     403   404
+tpack.result                GET    login     403     403           ok    404        404           404     403   404
+trainer.index               GET    login     403     403           403   403        403           ok      ok    403
+trainer.create              POST   login     403     403           403   403        403           ok      ok    403
+trainer.reach               GET    login     403     403           403   403        403           ok      ok    403
+trainer.cohort              GET    login     403     403           403   403        403           ok      ok    403
+trainer.attendance          POST   login     403     403           403   403        403           ok      ok    403
+trainer.export              GET    login     403     403           403   403        403           ok      ok    403
+trainer.promote             POST   login     403     403           403   403        403           ok      ok    403
+trainer.join                GET    login     403     403           ok    ok         ok            403     403   ok
+trainer.join                POST   login     403     403           ok    ok         ok            403     403   ok
+trainer.session             GET    login     403     403           ok    ok         ok            ok      ok    ok
 """
 
 
@@ -179,6 +185,10 @@ def url_values(endpoint: str, arguments: set[str], world: World, *, target: str 
         "user_id": world.ids["co_teacher" if target == "own" else "other_teacher"],
         "filename": MEDIA_FILE,
         "fmt": "csv",
+        "invitation_id": world.invitations["own" if target == "own" else "foreign"],
+        "move_id": world.moves["own" if target == "own" else "foreign"],
+        "answer": "decline",
+        "decision": "decline",
     }
     if "slug" in arguments:
         values["slug"] = slug_for(endpoint, world)
@@ -353,6 +363,8 @@ FOREIGN = sorted(
         "classes.remove_student",
         "classes.delete_student",
         "classes.reset_password",
+        "classes.decide_move",
+        "classes.withdraw_invitation",
         "gradebook.student",
         "gradebook.attempt",
         "tpack.scan",

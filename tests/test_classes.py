@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import select
 
 from course.core.extensions import db
@@ -44,21 +46,30 @@ def test_teacher_cannot_see_or_change_another_teachers_class(auth, client):
     assert "MV2A" in listing and "ICT1B" not in listing
 
 
-def test_co_teacher_sees_the_class(auth, client):
+def test_a_colleague_teaches_the_class_only_after_accepting_the_invitation(auth, client):
     own_id, _ = setup_two_teachers(auth)
     auth.login("devries")
     assert auth.post(f"/teacher/classes/{own_id}/co-teachers", {"username": "bakker"}).status_code == 302
     auth.logout()
     auth.login("bakker")
+    assert client.get(f"/teacher/classes/{own_id}").status_code == 404
+    index = client.get("/teacher/classes/").get_data(as_text=True)
+    assert "vraagt je om mededocent te worden van" in index
+    accept = re.search(r'action="(/teacher/classes/invitations/\d+/accept)"', index).group(1)
+    assert auth.post(accept, token_from="/teacher/classes/").status_code == 302
     assert client.get(f"/teacher/classes/{own_id}").status_code == 200
 
 
-def test_only_teachers_can_become_co_teacher(auth):
+def test_inviting_says_the_same_whether_or_not_the_username_is_a_teacher(auth):
     own_id, _ = setup_two_teachers(auth)
     auth.make_user("priya", "student")
     auth.login("devries")
-    html = auth.post(f"/teacher/classes/{own_id}/co-teachers", {"username": "priya"}).get_data(as_text=True)
-    assert "Er is geen docent met deze gebruikersnaam" in html
+    messages = []
+    for username in ("bakker", "priya", "bestaat-niet"):
+        response = auth.post(f"/teacher/classes/{own_id}/co-teachers", {"username": username}, follow_redirects=True)
+        html = response.get_data(as_text=True)
+        messages.append(re.search(r"Uitnodiging klaar voor [^.]+\.([^<]+)", html).group(1))
+    assert len(set(messages)) == 1
 
 
 def test_archiving_a_class_blocks_new_signups(app, auth, client):

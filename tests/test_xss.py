@@ -20,7 +20,8 @@ from sqlalchemy import select
 
 from course.accounts import passwords
 from course.core.extensions import db
-from course.models import Cohort, SchoolClass, Submission, User
+from course.core.text import clean_text, name_problem
+from course.models import Cohort, CoTeacherInvitation, SchoolClass, Submission, User
 
 from .conftest import csrf_token
 from .security_support import CHEAP_HASHER, NEW_PASSWORD, World, build_world, executable_markup, log_in
@@ -134,7 +135,7 @@ def test_assignment_text_and_feedback_never_run(app, world, payload):
     check(
         pages,
         {
-            write_url: [feedback_marker, payload.strip()],
+            write_url: [feedback_marker, clean_text(payload).strip()],
             f"/assignments/versions/{submission_id}": [marker, feedback_marker],
             review_url: [marker, feedback_marker],
             "gradebook student": [marker, feedback_marker],
@@ -206,6 +207,11 @@ def push_names(app: Flask, world: World, payload: str) -> Named:
     teacher = app.test_client()
     token = csrf_token(teacher, "/login")
     teacher.post("/login", data={"username": "xander", "password": NEW_PASSWORD, "csrf_token": token})
+    with app.app_context():
+        invitation_id = db.session.scalar(
+            select(CoTeacherInvitation.id).where(CoTeacherInvitation.username == "xander")
+        )
+    assert post(teacher, f"/teacher/classes/invitations/{invitation_id}/accept", {}).status_code == 302
     assert post(teacher, "/trainer/join", {"invite_code": invite_code}).status_code == 302
     # The named teacher resets the named student's password: the audit log shows both.
     url = f"/teacher/classes/{world.class_a}/students/{student_id}/reset-password"
@@ -213,7 +219,11 @@ def push_names(app: Flask, world: World, payload: str) -> Named:
     return named
 
 
-@pytest.mark.parametrize("payload", CORPUS, ids=IDS)
+# Names with control or bidi characters are refused by the forms (tests/test_input_hygiene.py).
+NAMES = [(p, i) for p, i in zip(CORPUS, IDS, strict=True) if name_problem(as_name(p)) is None]
+
+
+@pytest.mark.parametrize("payload", [p for p, _ in NAMES], ids=[i for _, i in NAMES])
 def test_names_never_run(app, world, payload):
     named = push_names(app, world, payload)
     name = as_name(payload)

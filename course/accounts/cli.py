@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from ..core.extensions import db
+from ..core.text import clean_line, name_problem
 from ..models import ROLES
 from . import rules
 from .forms import USERNAME_PATTERN
@@ -26,6 +27,9 @@ def users_create(username: str, roles: tuple[str, ...], display_name: str | None
     username = username.strip().lower()
     if not USERNAME_PATTERN.match(username):
         raise click.UsageError("username: use 3-40 characters: lowercase letters, digits, '.', '-' or '_'")
+    display_name = clean_line(display_name) or username
+    if len(display_name) > 80 or name_problem(display_name):
+        raise click.UsageError("--name: use at most 80 visible characters, without control or direction marks")
     if password_stdin or not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -35,7 +39,7 @@ def users_create(username: str, roles: tuple[str, ...], display_name: str | None
     if is_common_password(password):
         raise click.UsageError("password: this is one of the most common passwords; choose another")
     try:
-        user = rules.create_user(username, display_name or username, password, roles=roles)
+        user = rules.create_user(username, display_name, password, roles=roles)
     except rules.AccountError as err:
         raise click.ClickException(err.message) from None
     db.session.commit()

@@ -7,6 +7,8 @@ import re
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
+from ..core.forms import visible_name
+from ..core.text import clean_line
 from .passwords import MIN_LENGTH
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
@@ -34,8 +36,12 @@ def username_field(label: str = "Gebruikersnaam") -> StringField:
 def display_name_field(label: str = "Naam zoals je klas en docent die zien") -> StringField:
     return StringField(
         label,
-        filters=[lambda v: " ".join((v or "").split())],
-        validators=[DataRequired("Vul een naam in."), Length(max=80, message="Gebruik hoogstens 80 tekens.")],
+        filters=[clean_line],
+        validators=[
+            DataRequired("Vul een naam in."),
+            Length(max=80, message="Gebruik hoogstens 80 tekens."),
+            visible_name,
+        ],
         render_kw={"autocomplete": "nickname"},
     )
 

@@ -20,7 +20,7 @@ from ..models.accounts import RoleFlags
 
 _USERS = User.__table__
 _COLUMNS = ("id", "username", "display_name", "is_student", "is_teacher", "is_trainer", "is_admin",
-            "session_version", "created_at")
+            "session_version", "created_at", "must_change_password")
 SIGNED_IN_COLUMNS = tuple(_USERS.c[name] for name in _COLUMNS)
 _BY_ID = DriverSelect(select(*SIGNED_IN_COLUMNS).where(_USERS.c.id == bindparam("user_id")))
 
@@ -36,6 +36,7 @@ class SignedInUser(RoleFlags):
     is_admin: bool
     session_version: int
     created_at: datetime
+    must_change_password: bool
 
     # Flask-Login protocol
     @property

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.extensions import db
-from ..models import ClassTeacher, Enrolment, SchoolClass, User, new_join_code, utcnow
+from ..models import AuditEvent, ClassTeacher, Enrolment, SchoolClass, User, new_join_code, utcnow
 from .identity import SIGNED_IN_COLUMNS, Person, SignedInUser
 from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 
@@ -84,18 +85,6 @@ def sign_up_student(join_code: str, display_name: str, username: str, password: 
     return user
 
 
-def join_class(student: User, join_code: str) -> SchoolClass:
-    school_class = open_class_by_code(join_code)
-    already = db.session.scalar(
-        select(Enrolment).where(Enrolment.class_id == school_class.id, Enrolment.student_id == student.id)
-    )
-    if already is None:
-        db.session.add(Enrolment(class_id=school_class.id, student_id=student.id))
-        student.is_student = True
-        db.session.commit()
-    return school_class
-
-
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.session_version += 1  # ends every session that still carries the old version
@@ -104,7 +93,10 @@ def set_password(user: User, password: str) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise AccountError("current_password", "Je huidige wachtwoord klopt niet.")
+    if verify_password(user.password_hash, new):
+        raise AccountError("password", "Kies een ander wachtwoord dan je huidige.")
     set_password(user, new)
+    user.must_change_password = False
     db.session.commit()
 
 
@@ -163,11 +155,12 @@ def remove_from_class(school_class: SchoolClass, student: User, actor: Person | 
 
 
 def reset_password(user: User, actor: Person | None) -> str:
-    """Give the user a temporary password; their other sessions end."""
+    """Give the user a temporary password, to be replaced at the next sign-in; their sessions end."""
     from ..core.audit import record
 
     password = temporary_password()
     set_password(user, password)
+    user.must_change_password = True
     record(actor, "user.password_reset", "user", user.id)
     db.session.commit()
     return password
@@ -188,3 +181,15 @@ def only_in_classes_of(student: User, teacher: Person, *, owned: bool = False) -
         .where(Enrolment.student_id == student.id, Enrolment.class_id.not_in(taught))
     )
     return elsewhere == 0
+
+
+def last_reset(user_id: int) -> tuple[datetime, str] | None:
+    """When the password was last reset by someone else, and by whom (their name at the time)."""
+    row = db.session.execute(
+        select(AuditEvent.created_at, AuditEvent.actor_name)
+        .where(AuditEvent.action == "user.password_reset", AuditEvent.object_type == "user",
+               AuditEvent.object_id == user_id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None

@@ -1,8 +1,19 @@
-"""Login throttling per account and per address, shared by every worker.
+"""Slowing down password and code guessing without locking out a school. Shared by every worker.
 
-After a few failures the wait before the next try grows; an account takes at most 100 failures an
-hour (OWASP ASVS). Counts live in the database, or in Redis when REDIS_URL is set, never in one
-worker's memory. The same generic message is shown whether or not the username exists.
+A school reaches the app from one public address, and classmates know each other's usernames, so
+neither an address nor a username alone may decide who waits (OWASP, "Slow down online guessing
+attacks with device cookies"):
+
+- A browser that signed in to an account before carries a device cookie for it (``devices.py``).
+  Its failures count for that browser alone: failures from anywhere else never slow it down.
+- Every other browser of an account shares one count: after 5 failures it waits, doubling up to 15
+  minutes, and at most 100 failures an hour get through (ASVS 2.2.1).
+- Per address the count is of different accounts that failed from it within the hour, so an attack
+  on one account, or a class full of typos, counts little: 100 accounts go free, then the wait
+  doubles up to a minute. A known browser is never slowed by its address.
+
+Counts live in the database, or in Redis when REDIS_URL is set, never in one worker's memory. The
+same message is shown whether or not the username exists.
 """
 
 from __future__ import annotations
@@ -28,9 +39,17 @@ class Rule:
     max_delay_seconds: int
 
 
-# A classroom often shares one public address: the per-address rule is far looser than per account.
+# Browsers without a device cookie for the account, together.
 ACCOUNT_RULE = Rule(free_failures=5, max_per_window=100, max_delay_seconds=15 * 60)
-ADDRESS_RULE = Rule(free_failures=30, max_per_window=1000, max_delay_seconds=5 * 60)
+# One browser that signed in to the account before.
+DEVICE_RULE = Rule(free_failures=5, max_per_window=100, max_delay_seconds=15 * 60)
+# Different accounts failing from one address within the hour.
+ADDRESS_RULE = Rule(free_failures=100, max_per_window=1000, max_delay_seconds=60)
+# Changing one's own password: guesses of the current one.
+PASSWORD_CHANGE_RULE = Rule(free_failures=5, max_per_window=100, max_delay_seconds=15 * 60)
+# Sign-up and join codes (a wrong code, a username that is taken): per address, per browser session.
+FORM_ADDRESS_RULE = Rule(free_failures=60, max_per_window=600, max_delay_seconds=60)
+FORM_SESSION_RULE = Rule(free_failures=10, max_per_window=100, max_delay_seconds=5 * 60)
 
 
 def wait_seconds(
@@ -120,32 +139,83 @@ def _store() -> FailureStore:
     return current_app.extensions["course.accounts.throttle"]
 
 
-def _keys(username: str, address: str | None) -> list[tuple[str, Rule]]:
-    keys = [(f"user:{username.strip().lower()[:100]}", ACCOUNT_RULE)]
-    if address:
-        keys.append((f"addr:{address[:100]}", ADDRESS_RULE))
-    return keys
+Keys = list[tuple[str, Rule]]
 
 
-def seconds_to_wait(username: str, address: str | None, now: datetime | None = None) -> int:
+def wait_for(keys: Keys, now: datetime | None = None) -> int:
+    """Seconds until every count in ``keys`` allows another try (0: go ahead)."""
     now = now or datetime.now(UTC)
     store = _store()
-    return max(wait_seconds(rule, *store.stats(key, now), now) for key, rule in _keys(username, address))
+    with db.reading():  # only reads: must not wait for SQLite's write lock
+        return max((wait_seconds(rule, *store.stats(key, now), now) for key, rule in keys), default=0)
 
 
-def record_failure(username: str, address: str | None, now: datetime | None = None) -> None:
+def failed(keys: Keys, now: datetime | None = None) -> None:
     now = now or datetime.now(UTC)
     store = _store()
-    for key, _ in _keys(username, address):
+    for key, _ in keys:
         store.record(key, now)
 
 
-def record_success(username: str) -> None:
-    """A right password clears the account's count; the address count stays (others may guess).
-    Nothing to clear is the usual case: then nothing is written."""
-    key = _keys(username, None)[0][0]
+def cleared(keys: Keys) -> None:
+    """Forget the counts of ``keys``; the usual case has nothing to forget and writes nothing."""
     store = _store()
-    with db.reading():  # the usual case writes nothing, so it must not wait for the write lock
-        failures = store.stats(key, datetime.now(UTC))[0]
-    if failures:
-        store.clear(key)
+    now = datetime.now(UTC)
+    for key, _ in keys:
+        with db.reading():
+            failures = store.stats(key, now)[0]
+        if failures:
+            store.clear(key)
+
+
+def _user(username: str) -> str:
+    return username.strip().lower()[:41]  # usernames are at most 40: longer ones name no one
+
+
+def _login_keys(username: str, address: str | None, device: str | None) -> Keys:
+    if device is not None:
+        return [(f"device:{device}", DEVICE_RULE)]
+    keys = [(f"user:{_user(username)}", ACCOUNT_RULE)]
+    if address:
+        keys.append((f"addr:{address[:45]}", ADDRESS_RULE))
+    return keys
+
+
+def seconds_to_wait(username: str, address: str | None, device: str | None = None, now: datetime | None = None) -> int:
+    """For a login: ``device`` is this browser's device id for the account, when it has one."""
+    return wait_for(_login_keys(username, address, device), now)
+
+
+def record_failure(username: str, address: str | None, device: str | None = None, now: datetime | None = None) -> None:
+    now = now or datetime.now(UTC)
+    if device is not None:
+        failed(_login_keys(username, address, device), now)
+        return
+    failed([(f"user:{_user(username)}", ACCOUNT_RULE)], now)
+    if address:
+        # The address counts each account once an hour: the first failure for this account from here.
+        pair = (f"pair:{address[:45]}:{_user(username)}", ACCOUNT_RULE)
+        store = _store()
+        if store.stats(pair[0], now)[0] == 0:
+            failed([(f"addr:{address[:45]}", ADDRESS_RULE)], now)
+        failed([pair], now)
+
+
+def record_success(username: str, device: str | None = None) -> None:
+    """A right password clears the account's count and this browser's; the address count stays."""
+    keys: Keys = [(f"user:{_user(username)}", ACCOUNT_RULE)]
+    if device is not None:
+        keys.append((f"device:{device}", DEVICE_RULE))
+    cleared(keys)
+
+
+def password_change_keys(user_id: int) -> Keys:
+    return [(f"password-change:{user_id}", PASSWORD_CHANGE_RULE)]
+
+
+def form_keys(form: str, address: str | None, session_id: str) -> Keys:
+    """Codes and sign-up: per address and per browser session."""
+    keys = [(f"{form}-session:{session_id}", FORM_SESSION_RULE)]
+    if address:
+        keys.append((f"{form}-addr:{address[:45]}", FORM_ADDRESS_RULE))
+    return keys

@@ -13,8 +13,10 @@ from wtforms.validators import DataRequired
 
 from ..core.extensions import db, login_manager
 from ..core.templating import home_url_for
-from . import rules, throttle
+from . import guesses, rules, throttle
+from .devices import known_device, remember_device
 from .forms import confirm_password_field, display_name_field, new_password_field, username_field
+from .guesses import duration
 from .identity import Person, SignedInUser, signed_in_user
 
 bp = Blueprint("auth", __name__)
@@ -23,6 +25,24 @@ bp = Blueprint("auth", __name__)
 def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     throttle.init_app(app)
+    app.before_request(_new_password_first)
+
+
+# What someone whose password was reset may still open before choosing a new one.
+OPEN_BEFORE_NEW_PASSWORD = frozenset({"auth.change_password", "auth.logout", "static", "health.healthz",
+                                      "pages.credits", "pages.privacy"})
+
+
+def _new_password_first() -> Response | None:
+    """After a reset by a teacher or administrator, the temporary password only opens the page
+    that replaces it: nobody else keeps a way into the account."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in OPEN_BEFORE_NEW_PASSWORD
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
 
 
 def load_user(user_id: str) -> SignedInUser | None:
@@ -96,29 +116,24 @@ def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
         address = request.remote_addr
-        with db.reading():
-            wait = throttle.seconds_to_wait(form.username.data, address)
+        device = known_device(request, form.username.data)
+        wait = throttle.seconds_to_wait(form.username.data, address, device)
         if wait:
             form.password.errors.append(
-                f"Te veel mislukte pogingen. Wacht {_duration(wait)} en probeer het dan opnieuw. "
+                f"Te veel mislukte pogingen. Wacht {duration(wait)} en probeer het dan opnieuw. "
                 "Wachtwoord vergeten? Vraag je docent om een nieuw wachtwoord."
             )
             return render_template("auth/login.html", form=form), 429
         user = rules.authenticate(form.username.data, form.password.data)
         if user is not None:
-            throttle.record_success(form.username.data)
+            throttle.record_success(form.username.data, device)
             _start_session(user)
-            return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
-        throttle.record_failure(form.username.data, address)
+            response = redirect(_safe_next(request.args.get("next")) or home_url_for(user))
+            remember_device(request, response, form.username.data)
+            return response
+        throttle.record_failure(form.username.data, address, device)
         form.password.errors.append("Deze combinatie van gebruikersnaam en wachtwoord klopt niet.")
     return render_template("auth/login.html", form=form)
-
-
-def _duration(seconds: int) -> str:
-    if seconds < 90:
-        return f"{seconds} seconden" if seconds != 1 else "1 seconde"
-    minutes = round(seconds / 60)
-    return f"{minutes} minuten"
 
 
 @bp.post("/logout")
@@ -136,18 +151,23 @@ def logout() -> Response:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-def signup() -> str | Response:
+def signup() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(home_url_for(current_user))
     form = SignupForm()
     if request.method == "GET" and request.args.get("code"):
         form.join_code.data = rules.normalise_join_code(request.args["code"])
     if form.validate_on_submit():
+        wait = guesses.seconds_to_wait("signup")
+        if wait:
+            form.join_code.errors.append(guesses.wait_message(wait))
+            return render_template("auth/signup.html", form=form), 429
         try:
             user = rules.sign_up_student(
                 form.join_code.data, form.display_name.data, form.username.data, form.password.data
             )
         except rules.AccountError as err:
+            guesses.guessed_wrong("signup")
             getattr(form, err.field).errors.append(err.message)
         else:
             _start_session(user)
@@ -158,23 +178,33 @@ def signup() -> str | Response:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password() -> str | Response:
+def change_password() -> str | Response | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        keys = throttle.password_change_keys(current_user.id)
+        wait = throttle.wait_for(keys)
+        if wait:
+            form.current_password.errors.append(
+                f"Te veel verkeerde pogingen. Wacht {duration(wait)} en probeer het dan opnieuw."
+            )
+            page = render_template("auth/password.html", form=form, reset=rules.last_reset(current_user.id))
+            return page, 429
         try:
             account = current_user.account()
             rules.change_password(account, form.current_password.data, form.password.data)
         except rules.AccountError as err:
+            throttle.failed(keys)
             getattr(form, err.field).errors.append(err.message)
         else:
+            throttle.cleared(keys)
             # The version in this session is stale now; log in again under the new one.
             _start_session(account)
             flash("Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.", "success")
             return redirect(home_url_for(current_user))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, reset=rules.last_reset(current_user.id))
 
 
 @bp.get("/account")
 @login_required
 def account() -> str:
-    return render_template("auth/account.html")
+    return render_template("auth/account.html", reset=rules.last_reset(current_user.id))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, Subquery, and_, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, select
 from werkzeug.wrappers import Response
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -18,6 +18,7 @@ from ..content.lesson_files import Lesson
 from ..core.access import role_required
 from ..core.content_store import catalog
 from ..core.extensions import db
+from ..core.text import clean_text
 from ..lessons import progress
 from ..lessons.lookup import assignment_html, lesson_or_404
 from ..models import Enrolment, Review, SchoolClass, Submission, User
@@ -33,6 +34,7 @@ TEXT_HINT = (
 class AssignmentForm(FlaskForm):
     body = TextAreaField(
         "Jouw uitwerking",
+        filters=[clean_text],
         validators=[Length(max=progress.MAX_TEXT_LENGTH, message="Je tekst is te lang. Maak hem korter.")],
         description=TEXT_HINT,
         render_kw={"rows": 16, "spellcheck": "true"},
@@ -48,9 +50,10 @@ class ReviewForm(FlaskForm):
         validators=[DataRequired("Kies of de opdracht goed is of beter moet.")],
     )
     feedback = TextAreaField(
-        "Feedback voor de leerling",
+        "Feedback voor de student",
+        filters=[clean_text],
         validators=[Length(max=progress.MAX_TEXT_LENGTH, message="De feedback is te lang. Maak hem korter.")],
-        description="Verplicht bij 'Moet beter': schrijf wat de leerling moet verbeteren. " + TEXT_HINT,
+        description="Verplicht bij 'Moet beter': schrijf wat de student moet verbeteren. " + TEXT_HINT,
         render_kw={"rows": 8},
     )
 
@@ -63,11 +66,14 @@ def _lesson_with_assignment(slug: str) -> Lesson:
 
 
 # --- queries for the teacher: the class is the access check ----------------------------------
+# Only work handed in while the student was in this class: work from another class, with its
+# feedback, belongs to that class's teachers.
 
 
-def _latest_versions() -> Subquery:
+def _latest_versions(class_id: int) -> Subquery:
     return (
         select(Submission.student_id, Submission.lesson_slug, func.max(Submission.version).label("version"))
+        .where(Submission.class_id == class_id)
         .group_by(Submission.student_id, Submission.lesson_slug)
         .subquery()
     )
@@ -77,9 +83,13 @@ def _in_class(class_id: int) -> Select[tuple[int]]:
     return select(Enrolment.student_id).where(Enrolment.class_id == class_id)
 
 
+def _made_in(class_id: int) -> ColumnElement[bool]:
+    return and_(Submission.class_id == class_id, Submission.student_id.in_(_in_class(class_id)))
+
+
 def assignment_queue(class_id: int) -> list[tuple[Submission, User]]:
     """Newest versions of the class's students that nobody reviewed yet, oldest first."""
-    latest = _latest_versions()
+    latest = _latest_versions(class_id)
     return [
         (submission, student)
         for submission, student in db.session.execute(
@@ -93,7 +103,7 @@ def assignment_queue(class_id: int) -> list[tuple[Submission, User]]:
                     latest.c.version == Submission.version,
                 ),
             )
-            .where(Submission.student_id.in_(_in_class(class_id)), ~Submission.reviews.any())
+            .where(_made_in(class_id), ~Submission.reviews.any())
             .order_by(Submission.submitted_at, Submission.id)
         ).all()
     ]
@@ -106,7 +116,7 @@ def recent_reviews(class_id: int, limit: int = 20) -> list[tuple[Review, Submiss
             select(Review, Submission, User)
             .join(Submission, Submission.id == Review.submission_id)
             .join(User, User.id == Submission.student_id)
-            .where(Submission.student_id.in_(_in_class(class_id)))
+            .where(_made_in(class_id))
             .order_by(Review.created_at.desc(), Review.id.desc())
             .limit(limit)
         ).all()
@@ -116,7 +126,7 @@ def recent_reviews(class_id: int, limit: int = 20) -> list[tuple[Review, Submiss
 def submission_in_class(class_id: int, submission_id: int) -> Submission | None:
     """A submission only when its student is in this class: the query is the access check."""
     return db.session.scalar(
-        select(Submission).where(Submission.id == submission_id, Submission.student_id.in_(_in_class(class_id)))
+        select(Submission).where(Submission.id == submission_id, _made_in(class_id))
     )
 
 
@@ -187,7 +197,7 @@ def _status(submission: Submission | None) -> str | None:
     return progress.HANDED_IN if review is None else review.status
 
 
-@bp.get("/assignments/versions/<int:submission_id>")
+@bp.get("/assignments/versions/<id:submission_id>")
 @login_required
 def version(submission_id: int) -> str:
     """One handed-in version with its feedback; only ever the student's own (else 404)."""
@@ -205,7 +215,7 @@ def version(submission_id: int) -> str:
 # --- the teacher's side ---------------------------------------------------------------------------
 
 
-@bp.get("/teacher/classes/<int:class_id>/assignments")
+@bp.get("/teacher/classes/<id:class_id>/assignments")
 @role_required("teacher", "admin")
 def queue(class_id: int) -> str:
     school_class = class_for_teacher_or_404(current_user, class_id)
@@ -218,7 +228,7 @@ def queue(class_id: int) -> str:
     )
 
 
-@bp.get("/teacher/classes/<int:class_id>/assignments/<int:submission_id>")
+@bp.get("/teacher/classes/<id:class_id>/assignments/<id:submission_id>")
 @role_required("teacher", "admin")
 def review(class_id: int, submission_id: int) -> str:
     school_class = class_for_teacher_or_404(current_user, class_id)
@@ -226,7 +236,7 @@ def review(class_id: int, submission_id: int) -> str:
     return _render_review(school_class, submission, ReviewForm())
 
 
-@bp.post("/teacher/classes/<int:class_id>/assignments/<int:submission_id>")
+@bp.post("/teacher/classes/<id:class_id>/assignments/<id:submission_id>")
 @role_required("teacher", "admin")
 def give_review(class_id: int, submission_id: int) -> str | Response:
     school_class = class_for_teacher_or_404(current_user, class_id)
@@ -242,7 +252,7 @@ def give_review(class_id: int, submission_id: int) -> str | Response:
         return _render_review(school_class, submission, form)
     if made is not None:
         label = progress.ASSIGNMENT_LABELS[made.status].lower()
-        flash(f"Opgeslagen: {label}. De leerling ziet je feedback op de opdrachtpagina.", "success")
+        flash(f"Opgeslagen: {label}. De student ziet je feedback op de opdrachtpagina.", "success")
     remaining = assignment_queue(school_class.id)
     if remaining:
         return redirect(url_for("assignments.review", class_id=school_class.id, submission_id=remaining[0][0].id))
@@ -258,7 +268,11 @@ def _submission_or_404(class_id: int, submission_id: int) -> Submission:
 
 
 def _render_review(school_class: SchoolClass, submission: Submission, form: ReviewForm) -> str:
-    versions = progress.submissions_for(submission.student_id, submission.lesson_slug)
+    versions = [
+        version
+        for version in progress.submissions_for(submission.student_id, submission.lesson_slug)
+        if version.class_id == school_class.id
+    ]
     lesson = catalog().lessons.get(submission.lesson_slug)
     waiting = assignment_queue(school_class.id)
     return render_template(

@@ -14,26 +14,36 @@ from ..accounts import rules as accounts
 from ..accounts.forms import normalise_username
 from ..core.access import role_required
 from ..core.extensions import db
-from ..core.forms import ActionForm
+from ..core.forms import ActionForm, visible_name
+from ..core.text import clean_line
 from ..models import ClassTeacher, Enrolment, SchoolClass, User
+from . import co_teachers, membership
 from .school_year import current_school_year
 from .scopes import class_for_teacher_or_404, classes_taught_by, is_owner, student_in_class_or_404
 
 bp = Blueprint("classes", __name__, url_prefix="/teacher/classes")
 
 
+FIRST_SCHOOL_YEAR, LAST_SCHOOL_YEAR = 2000, 2099
+
+
 class ClassForm(FlaskForm):
     name = StringField(
         "Naam van de klas",
-        filters=[lambda v: " ".join((v or "").split())],
-        validators=[DataRequired("Geef de klas een naam, bijvoorbeeld MV2A."), Length(max=80)],
+        filters=[clean_line],
+        validators=[
+            DataRequired("Geef de klas een naam, bijvoorbeeld MV2A."),
+            Length(max=80, message="Gebruik hoogstens 80 tekens."),
+            visible_name,
+        ],
     )
     school_year = StringField(
         "Schooljaar",
         filters=[lambda v: (v or "").strip()],
         validators=[
             DataRequired("Vul het schooljaar in."),
-            Regexp(r"^\d{4}-\d{4}$", message="Schrijf het schooljaar als 2026-2027."),
+            # [0-9], not \d: \d also takes full-width and other scripts' digits
+            Regexp(r"^[0-9]{4}-[0-9]{4}$", message="Schrijf het schooljaar als 2026-2027."),
         ],
     )
 
@@ -41,6 +51,10 @@ class ClassForm(FlaskForm):
         if field.errors:
             return
         start, end = (int(part) for part in field.data.split("-"))
+        if not FIRST_SCHOOL_YEAR <= start <= LAST_SCHOOL_YEAR:
+            raise ValidationError(
+                f"Kies een schooljaar tussen {FIRST_SCHOOL_YEAR} en {LAST_SCHOOL_YEAR}, zoals 2026-2027."
+            )
         if end != start + 1:
             raise ValidationError("Het tweede jaar moet één hoger zijn dan het eerste, zoals 2026-2027.")
 
@@ -49,8 +63,12 @@ class CoTeacherForm(FlaskForm):
     username = StringField(
         "Gebruikersnaam van de collega",
         filters=[normalise_username],
-        validators=[DataRequired("Vul de gebruikersnaam van je collega in.")],
+        validators=[
+            DataRequired("Vul de gebruikersnaam van je collega in."),
+            Length(max=40, message="Een gebruikersnaam heeft hoogstens 40 tekens."),
+        ],
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
+        description="Je collega krijgt een uitnodiging en beslist zelf of die meedoet.",
     )
 
 
@@ -71,7 +89,10 @@ def _render_index(form: ClassForm) -> str:
         .outerjoin(counts, counts.c.class_id == SchoolClass.id)
         .order_by(SchoolClass.archived_at.is_not(None), SchoolClass.school_year.desc(), SchoolClass.name)
     ).all()
-    return render_template("classes/index.html", rows=rows, form=form)
+    return render_template(
+        "classes/index.html", rows=rows, form=form, invitations=co_teachers.received_by(current_user),
+        action=ActionForm(),
+    )
 
 
 @bp.post("/")
@@ -85,7 +106,7 @@ def create() -> str | Response:
     return redirect(url_for("classes.detail", class_id=school_class.id))
 
 
-@bp.get("/<int:class_id>")
+@bp.get("/<id:class_id>")
 @role_required("teacher", "admin")
 def detail(class_id: int) -> str:
     school_class = class_for_teacher_or_404(current_user, class_id)
@@ -116,10 +137,12 @@ def _render_detail(
         action=ActionForm(),
         owner=is_owner(current_user, school_class),
         new_password=new_password,
+        invitations=co_teachers.sent_for(school_class.id),
+        moves=membership.moves_from(school_class.id),
     )
 
 
-@bp.post("/<int:class_id>/archive")
+@bp.post("/<id:class_id>/archive")
 @role_required("teacher", "admin")
 def archive(class_id: int) -> Response:
     school_class = class_for_teacher_or_404(current_user, class_id)
@@ -135,7 +158,7 @@ def archive(class_id: int) -> Response:
     return redirect(url_for("classes.detail", class_id=class_id))
 
 
-@bp.post("/<int:class_id>/join-code")
+@bp.post("/<id:class_id>/join-code")
 @role_required("teacher", "admin")
 def new_code(class_id: int) -> Response:
     school_class = class_for_teacher_or_404(current_user, class_id)
@@ -146,23 +169,72 @@ def new_code(class_id: int) -> Response:
     return redirect(url_for("classes.detail", class_id=class_id))
 
 
-@bp.post("/<int:class_id>/co-teachers")
+@bp.post("/<id:class_id>/co-teachers")
 @role_required("teacher", "admin")
 def add_co_teacher(class_id: int) -> str | Response:
     school_class = class_for_teacher_or_404(current_user, class_id)
     form = CoTeacherForm()
     if form.validate_on_submit():
-        try:
-            colleague = accounts.add_co_teacher(school_class, form.username.data)
-        except accounts.AccountError as err:
-            form.username.errors.append(err.message)
-        else:
-            flash(f"{colleague.display_name} is nu ook docent van deze klas.", "success")
-            return redirect(url_for("classes.detail", class_id=class_id))
+        co_teachers.invite(school_class, form.username.data, current_user)
+        # The same words whether or not a teacher has this username: the form reveals no accounts.
+        flash(
+            f"Uitnodiging klaar voor {form.username.data}. Heeft die collega een docentaccount, dan staat de "
+            "uitnodiging bij Mijn klassen. Na accepteren staat de collega hieronder bij de docenten.",
+            "success",
+        )
+        return redirect(url_for("classes.detail", class_id=class_id))
     return _render_detail(school_class, form)
 
 
-@bp.post("/<int:class_id>/co-teachers/<int:teacher_id>/remove")
+@bp.post("/<id:class_id>/invitations/<id:invitation_id>/withdraw")
+@role_required("teacher", "admin")
+def withdraw_invitation(class_id: int, invitation_id: int) -> Response:
+    class_for_teacher_or_404(current_user, class_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not co_teachers.withdraw(class_id, invitation_id):
+        abort(404)
+    flash("De uitnodiging is ingetrokken.", "success")
+    return redirect(url_for("classes.detail", class_id=class_id))
+
+
+@bp.post("/invitations/<id:invitation_id>/<any(accept, decline):answer>")
+@role_required("teacher")
+def answer_invitation(invitation_id: int, answer: str) -> Response:
+    invitation = co_teachers.received_or_none(current_user, invitation_id)
+    if invitation is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if answer == "accept":
+        school_class = co_teachers.accept(invitation, current_user.account())
+        flash(f"Je bent nu ook docent van {school_class.name}.", "success")
+        return redirect(url_for("classes.detail", class_id=school_class.id))
+    co_teachers.decline(invitation, current_user)
+    flash("Je hebt de uitnodiging afgewezen.", "success")
+    return redirect(url_for("classes.index"))
+
+
+@bp.post("/<id:class_id>/moves/<id:move_id>/<any(approve, decline):decision>")
+@role_required("teacher", "admin")
+def decide_move(class_id: int, move_id: int, decision: str) -> Response:
+    """A student of this class asked to move to another class: a teacher of this class decides."""
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    move = membership.move_from(school_class.id, move_id)
+    if move is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    name, target = move.student.display_name, move.to_class.name
+    membership.decide(move, decision == "approve", current_user)
+    if decision == "approve":
+        flash(f"{name} zit nu in {target} en niet meer in {school_class.name}.", "success")
+    else:
+        flash(f"{name} blijft in {school_class.name}.", "success")
+    return redirect(url_for("classes.detail", class_id=class_id))
+
+
+@bp.post("/<id:class_id>/co-teachers/<id:teacher_id>/remove")
 @role_required("teacher", "admin")
 def remove_co_teacher(class_id: int, teacher_id: int) -> Response:
     school_class = class_for_teacher_or_404(current_user, class_id)
@@ -183,7 +255,7 @@ def remove_co_teacher(class_id: int, teacher_id: int) -> Response:
     return redirect(url_for("classes.detail", class_id=class_id))
 
 
-@bp.post("/<int:class_id>/students/<int:student_id>/remove")
+@bp.post("/<id:class_id>/students/<id:student_id>/remove")
 @role_required("teacher", "admin")
 def remove_student(class_id: int, student_id: int) -> Response:
     school_class = class_for_teacher_or_404(current_user, class_id)
@@ -198,7 +270,7 @@ def remove_student(class_id: int, student_id: int) -> Response:
     return redirect(url_for("classes.detail", class_id=class_id))
 
 
-@bp.post("/<int:class_id>/students/<int:student_id>/delete")
+@bp.post("/<id:class_id>/students/<id:student_id>/delete")
 @role_required("teacher", "admin")
 def delete_student(class_id: int, student_id: int) -> Response:
     """Remove a student and all their work (AVG art. 17). It cannot be undone, so a teacher may
@@ -230,12 +302,20 @@ def delete_student(class_id: int, student_id: int) -> Response:
     return redirect(url_for("classes.detail", class_id=class_id))
 
 
-@bp.post("/<int:class_id>/students/<int:student_id>/reset-password")
+@bp.post("/<id:class_id>/students/<id:student_id>/reset-password")
 @role_required("teacher", "admin")
-def reset_password(class_id: int, student_id: int) -> str:
+def reset_password(class_id: int, student_id: int) -> str | Response:
     school_class = class_for_teacher_or_404(current_user, class_id)
     student = student_in_class_or_404(school_class, student_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if not current_user.is_admin and membership.active_class_id(student.id) != school_class.id:
+        # Whoever resets a password can sign in as the student: only their current class may.
+        flash(
+            f"{student.display_name} zit nu in een andere klas. Alleen een docent van die klas of de "
+            "beheerder kan het wachtwoord opnieuw instellen.",
+            "error",
+        )
+        return redirect(url_for("classes.detail", class_id=class_id))
     password = accounts.reset_password(student, current_user)
     return _render_detail(school_class, CoTeacherForm(formdata=None), new_password=(student, password))

@@ -18,6 +18,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..core.text import spreadsheet_cell, xml_safe
 from .analysis import QuizAnalysis
 from .grid import Grid, QuizCell, StudentRow, rounded
 
@@ -26,7 +27,6 @@ Table = tuple[list[str], list[list[Cell]]]
 
 BOM = "\ufeff"
 # A text starting with one of these is a formula to a spreadsheet; student names are user input.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv"  # Flask adds "; charset=utf-8"
 
@@ -134,7 +134,7 @@ def _text(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_START) else value
+        return str(spreadsheet_cell(value))
     return str(value)
 
 
@@ -148,6 +148,12 @@ def to_csv(table: Table) -> bytes:
     return (BOM + out.getvalue()).encode("utf-8")
 
 
+def _xlsx_value(value: Cell) -> object:
+    if isinstance(value, Decimal):
+        return float(value)
+    return xml_safe(value) if isinstance(value, str) else value
+
+
 def _sheet_title(title: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Blad"
 
@@ -157,16 +163,16 @@ def to_xlsx(sheets: Sequence[tuple[str, Table]]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for title, (header, body) in sheets:
-        sheet = book.create_sheet(_sheet_title(title))
-        sheet.append(header)
+        sheet = book.create_sheet(_sheet_title(xml_safe(title)))
+        sheet.append([xml_safe(h) for h in header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for values in body:
-            sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
+            sheet.append([_xlsx_value(v) for v in values])
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 # openpyxl reads "=..." as a formula; a name is never one.
-                if isinstance(cell.value, str) and cell.value.startswith("="):
+                if isinstance(cell.value, str):
                     cell.data_type = "s"
         sheet.freeze_panes = "B2"
         for column, name in enumerate(header, start=1):

@@ -176,7 +176,9 @@ def load_done(class_id: int, only: int | None = None) -> set[tuple[int, str]]:
 def load_drafts(class_id: int, only: int | None = None) -> set[tuple[int, str]]:
     """Drafts with text in them (drafts are stored trimmed, so an empty one is "")."""
     query = select(AssignmentDraft.student_id, AssignmentDraft.lesson_slug).where(
-        AssignmentDraft.body_text != "", AssignmentDraft.student_id.in_(_students_of(class_id))
+        AssignmentDraft.body_text != "",
+        AssignmentDraft.class_id == class_id,
+        AssignmentDraft.student_id.in_(_students_of(class_id)),
     )
     if only is not None:
         query = query.where(AssignmentDraft.student_id == only)
@@ -187,7 +189,7 @@ def load_latest_submissions(class_id: int, only: int | None = None) -> dict[tupl
     """(student, lesson) -> (id of the newest version, its status), in one query with its reviews."""
     latest = (
         select(Submission.student_id, Submission.lesson_slug, func.max(Submission.version).label("version"))
-        .where(Submission.student_id.in_(_students_of(class_id)))
+        .where(Submission.class_id == class_id, Submission.student_id.in_(_students_of(class_id)))
         .group_by(Submission.student_id, Submission.lesson_slug)
         .subquery()
     )
@@ -202,6 +204,7 @@ def load_latest_submissions(class_id: int, only: int | None = None) -> dict[tupl
             ),
         )
         .outerjoin(Review, Review.submission_id == Submission.id)
+        .where(Submission.class_id == class_id)
         .order_by(Submission.id, Review.created_at, Review.id)
     )
     if only is not None:
@@ -219,7 +222,7 @@ def load_grid(class_id: int, catalog: Catalog, only: int | None = None) -> Grid:
     done = load_done(class_id, only)
     drafts = load_drafts(class_id, only)
     submissions = load_latest_submissions(class_id, only)
-    quiz_standings = standings([sid for sid, _, _ in students], catalog) if students else {}
+    quiz_standings = standings([sid for sid, _, _ in students], catalog, class_id=class_id) if students else {}
     return build_grid(catalog, students, done, drafts, submissions, quiz_standings)
 
 

@@ -23,7 +23,7 @@ def _counting_ids(class_id: int, catalog: Catalog, quiz_slug: str | None = None)
     if not students:
         return {}
     found = {}
-    for (student_id, slug), standing in standings(students, catalog).items():
+    for (student_id, slug), standing in standings(students, catalog, class_id=class_id).items():
         if standing.counting is not None and (quiz_slug is None or slug == quiz_slug):
             found[standing.counting.id] = (student_id, slug)
     return found
@@ -31,6 +31,7 @@ def _counting_ids(class_id: int, catalog: Catalog, quiz_slug: str | None = None)
 
 def _class_attempt_ids(class_id: int):  # noqa: ANN202 - a select, typed by SQLAlchemy
     return select(QuizAttempt.id).where(
+        QuizAttempt.class_id == class_id,
         QuizAttempt.user_id.in_(select(Enrolment.student_id).where(Enrolment.class_id == class_id)),
         QuizAttempt.submitted_at.is_not(None),
         QuizAttempt.is_preview.is_(False),
@@ -101,12 +102,14 @@ class StudentWork:
     submissions: dict[str, list[Submission]]  # lesson slug -> versions, oldest first, with reviews
 
 
-def student_work(student_id: int) -> StudentWork:
+def student_work(student_id: int, class_id: int) -> StudentWork:
+    """What the student made in this class; work made in another class is for that class's teachers."""
     attempts = list(
         db.session.scalars(
             select(QuizAttempt)
             .where(
                 QuizAttempt.user_id == student_id,
+                QuizAttempt.class_id == class_id,
                 QuizAttempt.submitted_at.is_not(None),
                 QuizAttempt.is_preview.is_(False),
             )
@@ -116,7 +119,7 @@ def student_work(student_id: int) -> StudentWork:
     submissions: dict[str, list[Submission]] = {}
     for submission in db.session.scalars(
         select(Submission)
-        .where(Submission.student_id == student_id)
+        .where(Submission.student_id == student_id, Submission.class_id == class_id)
         .options(selectinload(Submission.reviews))
         .order_by(Submission.lesson_slug, Submission.version)
     ):
@@ -133,6 +136,7 @@ def class_attempt(class_id: int, token: str) -> QuizAttempt | None:
             QuizAttempt.token == token,
             QuizAttempt.submitted_at.is_not(None),
             QuizAttempt.is_preview.is_(False),
+            QuizAttempt.class_id == class_id,
             QuizAttempt.user_id.in_(select(Enrolment.student_id).where(Enrolment.class_id == class_id)),
         )
     )

@@ -3,13 +3,12 @@ the misconceptions the class holds, and the downloads. All GET: nothing here cha
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from urllib.parse import quote
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -20,6 +19,7 @@ from ..classes.scopes import class_for_teacher_or_404, student_in_class_or_404
 from ..content.quiz_files import Quiz
 from ..core.access import role_required
 from ..core.content_store import catalog
+from ..core.downloads import download
 from ..core.templating import LOCAL_ZONE
 from ..models import SchoolClass
 from ..quizzes.attempts import voided_question_ids
@@ -76,12 +76,6 @@ def _today() -> datetime:
     return datetime.now(LOCAL_ZONE)
 
 
-def _download(data: bytes, name: str, mimetype: str) -> Response:
-    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
-    response.headers["Cache-Control"] = "private, no-store"  # grades are personal data
-    return response
-
-
 def _url_maker(endpoint: str, key: str, **values: object) -> Callable[[object], str]:
     """url_for once, then plain string joins: a grid of 1,000 students has 24,000 links, and
     url_for per link was a third of the page's time."""
@@ -106,7 +100,7 @@ def _links(school_class: SchoolClass) -> dict[str, object]:
 # -- the grid -------------------------------------------------------------------------------------
 
 
-@bp.get("/<int:class_id>")
+@bp.get("/<id:class_id>")
 @role_required("teacher", "admin")
 def grid(class_id: int) -> str:
     school_class = _class(class_id)
@@ -126,7 +120,7 @@ def grid(class_id: int) -> str:
     )
 
 
-@bp.get("/<int:class_id>/cijfers.<any(csv, xlsx):fmt>")
+@bp.get("/<id:class_id>/cijfers.<any(csv, xlsx):fmt>")
 @role_required("teacher", "admin")
 def export_grid(class_id: int, fmt: str) -> Response:
     school_class = _class(class_id)
@@ -134,20 +128,20 @@ def export_grid(class_id: int, fmt: str) -> Response:
     table = exports.grid_table(data, arrange(data, "name"))
     name = exports.file_name("cijfers", school_class.name, _today().date(), fmt)
     if fmt == "csv":
-        return _download(exports.to_csv(table), name, exports.CSV_MIMETYPE)
-    return _download(exports.to_xlsx([(f"Cijfers {school_class.name}", table)]), name, exports.XLSX_MIMETYPE)
+        return download(exports.to_csv(table), name, exports.CSV_MIMETYPE)
+    return download(exports.to_xlsx([(f"Cijfers {school_class.name}", table)]), name, exports.XLSX_MIMETYPE)
 
 
 # -- one student ----------------------------------------------------------------------------------
 
 
-@bp.get("/<int:class_id>/students/<int:student_id>")
+@bp.get("/<id:class_id>/students/<id:student_id>")
 @role_required("teacher", "admin")
 def student(class_id: int, student_id: int) -> str:
     school_class = _class(class_id)
     person = student_in_class_or_404(school_class, student_id)
     data = load_grid(school_class.id, catalog(), only=person.id)
-    work = loaders.student_work(person.id)
+    work = loaders.student_work(person.id, school_class.id)
     counting = {q.token for q in data.rows[0].quizzes if q.token} if data.rows else set()
     return render_template(
         "gradebook/student.html",
@@ -164,7 +158,7 @@ def student(class_id: int, student_id: int) -> str:
     )
 
 
-@bp.get("/<int:class_id>/attempts/<token>")
+@bp.get("/<id:class_id>/attempts/<token>")
 @role_required("teacher", "admin")
 def attempt(class_id: int, token: str) -> str:
     """A student's attempt as the teacher sees it: what was chosen, the right answers, the feedback."""
@@ -175,7 +169,7 @@ def attempt(class_id: int, token: str) -> str:
     quiz = _quiz_or_404(found.quiz_slug)
     person = student_in_class_or_404(school_class, found.user_id)
     # As the student's own review shows it: voided in any class the student is in.
-    voided = voided_question_ids(found.user_id, quiz.slug)
+    voided = voided_question_ids(found.class_id, quiz.slug)
     percentage = found.score * 100 / found.max_score if found.score is not None and found.max_score else None
     return render_template(
         "gradebook/attempt.html",
@@ -199,7 +193,7 @@ def _analysis(school_class: SchoolClass, quiz: Quiz) -> analysis.QuizAnalysis:
     return analysis.analyse_quiz(quiz, responses, content.misconceptions, voided)
 
 
-@bp.get("/<int:class_id>/quizzes/<slug>")
+@bp.get("/<id:class_id>/quizzes/<slug>")
 @role_required("teacher", "admin")
 def items(class_id: int, slug: str) -> str:
     school_class = _class(class_id)
@@ -215,7 +209,7 @@ def items(class_id: int, slug: str) -> str:
     )
 
 
-@bp.get("/<int:class_id>/quizzes/<slug>/itemanalyse.<any(csv, xlsx):fmt>")
+@bp.get("/<id:class_id>/quizzes/<slug>/itemanalyse.<any(csv, xlsx):fmt>")
 @role_required("teacher", "admin")
 def export_items(class_id: int, slug: str, fmt: str) -> Response:
     school_class = _class(class_id)
@@ -223,12 +217,12 @@ def export_items(class_id: int, slug: str, fmt: str) -> Response:
     result = _analysis(school_class, quiz)
     name = exports.file_name("itemanalyse", school_class.name, _today().date(), fmt, extra=quiz.slug)
     if fmt == "csv":
-        return _download(exports.to_csv(exports.choice_table(result)), name, exports.CSV_MIMETYPE)
+        return download(exports.to_csv(exports.choice_table(result)), name, exports.CSV_MIMETYPE)
     sheets = [("Vragen", exports.question_table(result)), ("Antwoorden", exports.choice_table(result))]
-    return _download(exports.to_xlsx(sheets), name, exports.XLSX_MIMETYPE)
+    return download(exports.to_xlsx(sheets), name, exports.XLSX_MIMETYPE)
 
 
-@bp.get("/<int:class_id>/denkfouten")
+@bp.get("/<id:class_id>/denkfouten")
 @role_required("teacher", "admin")
 def misconceptions(class_id: int) -> str:
     school_class = _class(class_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -10,9 +10,12 @@ from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
+from ..accounts import guesses
 from ..accounts import rules as accounts
+from ..classes import membership
 from ..core.access import role_required
 from ..core.extensions import db
+from ..core.forms import ActionForm
 from ..models import Enrolment, SchoolClass
 from .lookup import step_url, student_overview
 
@@ -52,6 +55,7 @@ def _render_dashboard(join_form: JoinForm) -> str:
         "student/dashboard.html",
         classes=my_classes(),
         join_form=join_form,
+        move=membership.pending_move(current_user.id),
         overview=overview,
         next_url=step_url(overview.next_step) if overview else None,
     )
@@ -59,14 +63,37 @@ def _render_dashboard(join_form: JoinForm) -> str:
 
 @bp.post("/join")
 @role_required("student")
-def join() -> str | Response:
+def join() -> str | Response | tuple[str, int]:
     form = JoinForm()
     if form.validate_on_submit():
+        wait = guesses.seconds_to_wait("join")
+        if wait:
+            form.join_code.errors.append(guesses.wait_message(wait))
+            return _render_dashboard(form), 429
         try:
-            school_class = accounts.join_class(current_user.account(), form.join_code.data)
+            school_class, outcome = membership.join_with_code(current_user.account(), form.join_code.data)
         except accounts.AccountError as err:
+            guesses.guessed_wrong("join")
             form.join_code.errors.append(err.message)
         else:
-            flash(f"Je zit nu in {school_class.name}.", "success")
+            flash(JOINED[outcome].format(name=school_class.name), "success")
             return redirect(url_for("student.dashboard"))
     return _render_dashboard(form)
+
+
+JOINED = {
+    "joined": "Je zit nu in {name}.",
+    "already": "Je zat al in {name}.",
+    "requested": "Je vraag om over te stappen naar {name} is verstuurd. Je docent van nu beslist. "
+    "Tot dan blijf je in je huidige klas.",
+}
+
+
+@bp.post("/join/withdraw")
+@role_required("student")
+def withdraw_move() -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    membership.withdraw(current_user.id)
+    flash("Je vraag om over te stappen is ingetrokken.", "success")
+    return redirect(url_for("student.dashboard"))

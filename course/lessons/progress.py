@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.identity import Person
+from ..classes.membership import active_class_id
 from ..content.catalog import Catalog
 from ..content.lesson_files import Lesson
 from ..content.render import render_user_text
@@ -341,11 +342,15 @@ def _checked(text: str) -> str:
 def _put_draft(student_id: int, slug: str, text: str) -> AssignmentDraft:
     """Set the draft text in the current transaction (the caller commits)."""
     draft = draft_for(student_id, slug)
+    class_id = active_class_id(student_id)
     if draft is None:
-        draft = AssignmentDraft(student_id=student_id, lesson_slug=slug, body_text=text)
+        draft = AssignmentDraft(student_id=student_id, lesson_slug=slug, body_text=text, class_id=class_id)
         db.session.add(draft)
-    elif draft.body_text != text:
-        draft.body_text = text
+    else:
+        if draft.body_text != text:
+            draft.body_text = text
+        if draft.class_id != class_id:
+            draft.class_id = class_id
     return draft
 
 
@@ -382,6 +387,7 @@ def hand_in(student_id: int, slug: str, text: str) -> Submission:
     submission = Submission(
         student_id=student_id,
         lesson_slug=slug,
+        class_id=active_class_id(student_id),
         version=(last.version + 1) if last else 1,
         body_text=text,
         body_html=render_user_text(text),

@@ -1,6 +1,15 @@
 """All models, imported here so Base.metadata knows every table (migrations compare against it)."""
 
-from .accounts import ROLES, ClassTeacher, Enrolment, SchoolClass, User, new_join_code
+from .accounts import (
+    ROLES,
+    ClassMove,
+    ClassTeacher,
+    CoTeacherInvitation,
+    Enrolment,
+    SchoolClass,
+    User,
+    new_join_code,
+)
 from .audit import AuditEvent, LoginFailure
 from .base import Base, utcnow
 from .learning import REVIEW_STATUSES, AssignmentDraft, LessonProgress, Review, Submission
@@ -15,7 +24,9 @@ __all__ = [
     "Attendance",
     "AuditEvent",
     "Base",
+    "ClassMove",
     "ClassTeacher",
+    "CoTeacherInvitation",
     "Cohort",
     "CohortMember",
     "Enrolment",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -50,6 +50,8 @@ class User(RoleFlags, Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped on password change or reset: sessions that carry an older version end.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Set when a teacher or administrator resets the password: the next sign-in asks for a new one.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="student", cascade="all, delete-orphan")
@@ -107,3 +109,40 @@ class Enrolment(Base):
 
     school_class: Mapped[SchoolClass] = relationship(back_populates="enrolments")
     student: Mapped[User] = relationship(back_populates="enrolments")
+
+
+class ClassMove(Base):
+    """A student asks to move to another class while still in an active one. The teachers of the
+    class they leave decide; until then the student stays where they are."""
+
+    __tablename__ = "class_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    from_class_id: Mapped[int] = mapped_column(ForeignKey("school_classes.id", ondelete="CASCADE"), index=True)
+    to_class_id: Mapped[int] = mapped_column(ForeignKey("school_classes.id", ondelete="CASCADE"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    student: Mapped[User] = relationship(foreign_keys=[student_id])
+    from_class: Mapped[SchoolClass] = relationship(foreign_keys=[from_class_id])
+    to_class: Mapped[SchoolClass] = relationship(foreign_keys=[to_class_id])
+
+
+class CoTeacherInvitation(Base):
+    """A teacher invites a colleague to teach a class with them; the colleague accepts or declines.
+
+    Kept by the username as typed, whether or not a teacher has it: the invitation looks the same
+    either way, so inviting tells nobody which usernames belong to teachers.
+    """
+
+    __tablename__ = "co_teacher_invitations"
+    __table_args__ = (UniqueConstraint("class_id", "username"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("school_classes.id", ondelete="CASCADE"), index=True)
+    username: Mapped[str] = mapped_column(String(40), index=True)
+    invited_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    school_class: Mapped[SchoolClass] = relationship()
+    inviter: Mapped[User | None] = relationship(foreign_keys=[invited_by])

@@ -1,6 +1,8 @@
 """What students do in the module: lessons done, assignment work and teacher reviews.
 
 Content lives in files; rows refer to it by slug, so editing a lesson never touches these tables.
+Work carries the class it was made in (``class_id``): the teachers of that class see it, the
+teachers of another class the student is or was in do not.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class AssignmentDraft(Base):
     student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     lesson_slug: Mapped[str] = mapped_column(String(80))
     body_text: Mapped[str] = mapped_column(Text, default="")
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id", ondelete="SET NULL"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -49,6 +52,7 @@ class Submission(Base):
     student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     lesson_slug: Mapped[str] = mapped_column(String(80), index=True)
     version: Mapped[int] = mapped_column(Integer)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id", ondelete="SET NULL"), index=True)
     body_text: Mapped[str] = mapped_column(Text)
     # Sanitised once, when handed in: pages show this without further processing.
     body_html: Mapped[str] = mapped_column(Text)

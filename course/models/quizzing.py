@@ -33,6 +33,8 @@ class QuizAttempt(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     quiz_slug: Mapped[str] = mapped_column(String(80), index=True)
     quiz_version: Mapped[str] = mapped_column(String(32))
+    # The class the attempt was made in: its teachers see it and its voids apply to it.
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id", ondelete="SET NULL"), index=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     seed: Mapped[int] = mapped_column(Integer)
     # Staff walking through a quiz as a student would: kept apart from every gradebook.

@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
+from ..core import downloads
 from .personal_data import export_user_data
 
 bp = Blueprint("mydata", __name__, url_prefix="/account/data")
@@ -24,8 +25,4 @@ def show() -> str:
 def download() -> Response:
     body = json.dumps(export_user_data(current_user), ensure_ascii=False, indent=2)
     filename = f"mijn-gegevens-{current_user.username}-{date.today().isoformat()}.json"
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
+    return downloads.download(body, filename, "application/json")

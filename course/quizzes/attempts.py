@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.identity import Person
+from ..classes.membership import active_class_id
 from ..content.quiz_files import Question, Quiz
 from ..core.extensions import db
 from ..models import AttemptItem, AuditEvent, Enrolment, QuizAttempt, SchoolClass, User, VoidedQuestion, utcnow
@@ -93,13 +94,15 @@ def owned_attempt(user_id: int, quiz_slug: str, token: str) -> QuizAttempt | Non
     )
 
 
-def voided_question_ids(user_id: int, quiz_slug: str) -> frozenset[str]:
-    """Questions voided for any class the person is in: they get those points everywhere."""
+def voided_question_ids(class_id: int | None, quiz_slug: str) -> frozenset[str]:
+    """Questions voided for the class an attempt was made in: only its attempts get those points."""
+    if class_id is None:
+        return frozenset()
     return frozenset(
         db.session.scalars(
-            select(VoidedQuestion.question_id)
-            .join(Enrolment, Enrolment.class_id == VoidedQuestion.class_id)
-            .where(Enrolment.student_id == user_id, VoidedQuestion.quiz_slug == quiz_slug)
+            select(VoidedQuestion.question_id).where(
+                VoidedQuestion.class_id == class_id, VoidedQuestion.quiz_slug == quiz_slug
+            )
         )
     )
 
@@ -115,13 +118,14 @@ def voided_in_class(class_id: int, quiz_slug: str) -> set[str]:
 
 
 def class_attempts(class_id: int, quiz_slug: str) -> list[QuizAttempt]:
-    """Submitted attempts of the class's students on this quiz, oldest first."""
+    """Submitted attempts made in this class by its students, oldest first."""
     return list(
         db.session.scalars(
             select(QuizAttempt)
             .join(Enrolment, Enrolment.student_id == QuizAttempt.user_id)
             .where(
                 Enrolment.class_id == class_id,
+                QuizAttempt.class_id == class_id,
                 QuizAttempt.quiz_slug == quiz_slug,
                 QuizAttempt.submitted_at.is_not(None),
             )
@@ -152,6 +156,7 @@ def start_attempt(user: Person, quiz: Quiz, preview: bool) -> QuizAttempt:
         user_id=user.id,
         quiz_slug=quiz.slug,
         quiz_version=quiz.version,
+        class_id=None if preview else active_class_id(user.id),
         token=new_token(),
         seed=new_seed(),
         is_preview=preview,
@@ -171,13 +176,14 @@ def start_attempt(user: Person, quiz: Quiz, preview: bool) -> QuizAttempt:
 
 def submit_attempt(user_id: int, token: str, quiz: Quiz, answers: Mapping[str, Any]) -> bool:
     """Grade and store the answers; False when this token was submitted before (nothing changes)."""
-    return store_submission(user_id, token, quiz, answers, grade_submission(user_id, quiz, answers))
+    class_id = db.session.scalar(select(QuizAttempt.class_id).where(QuizAttempt.token == token))
+    return store_submission(user_id, token, quiz, answers, grade_submission(class_id, quiz, answers))
 
 
-def grade_submission(user_id: int, quiz: Quiz, answers: Mapping[str, Any]) -> AttemptResult:
-    """The grade of these answers for this person (questions voided in their class count for
-    nothing). Only reads: a web request grades before it takes SQLite's write lock."""
-    return grade_attempt(quiz, answers, voided_question_ids(user_id, quiz.slug))
+def grade_submission(class_id: int | None, quiz: Quiz, answers: Mapping[str, Any]) -> AttemptResult:
+    """The grade of these answers in the attempt's class (questions voided there count for nothing).
+    Only reads: a web request grades before it takes SQLite's write lock."""
+    return grade_attempt(quiz, answers, voided_question_ids(class_id, quiz.slug))
 
 
 def store_submission(
@@ -277,12 +283,12 @@ class RegradeChange:
 def _regrade(quiz: Quiz, attempts: Sequence[QuizAttempt]) -> list[tuple[QuizAttempt, AttemptResult, RegradeChange]]:
     user_ids = {a.user_id for a in attempts}
     usernames = dict(db.session.execute(select(User.id, User.username).where(User.id.in_(user_ids))).tuples().all())
-    voided: dict[int, frozenset[str]] = {}
+    voided: dict[int | None, frozenset[str]] = {}
     plans = []
     for attempt in attempts:
-        if attempt.user_id not in voided:
-            voided[attempt.user_id] = voided_question_ids(attempt.user_id, quiz.slug)
-        result = grade_attempt(quiz, attempt.answers or {}, voided[attempt.user_id])
+        if attempt.class_id not in voided:
+            voided[attempt.class_id] = voided_question_ids(attempt.class_id, quiz.slug)
+        result = grade_attempt(quiz, attempt.answers or {}, voided[attempt.class_id])
         change = RegradeChange(
             attempt_id=attempt.id,
             username=usernames.get(attempt.user_id, "?"),

@@ -55,9 +55,24 @@ class QuizForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         for question in self.quiz.questions:
-            if question.kind == "ordering":
+            self._check_choices(question)
+            if question.kind == "ordering" and question.id not in self.question_errors:
                 self._check_positions(question)
         return valid and not self.question_errors
+
+    def _check_choices(self, question: Question) -> None:
+        """Only values the page offered: a crafted post with other ids or long text is refused,
+        so an attempt stores nothing the quiz does not define."""
+        for f in question_fields(self, question):
+            offered = {str(choice.value) for choice in f.choices} | {""}
+            values = f.data if isinstance(f.data, list) else [f.data]
+            if any(value is not None and str(value) not in offered for value in values):
+                message = "Dit antwoord hoort niet bij deze vraag. Laad de pagina opnieuw en kies je antwoord opnieuw."
+                self.question_errors[question.id] = message
+                f.errors = [*f.errors, message]
+                return
+            if isinstance(f.data, list):
+                f.data = list(dict.fromkeys(f.data))  # a checkbox sent twice counts once
 
     def _check_positions(self, question: Question) -> None:
         """All places empty (no answer) or every item its own place, as the student chose them."""

@@ -57,9 +57,10 @@ def counting_attempt(attempts: Sequence[Any], counts: str) -> Any | None:
 
 
 def standings(
-    user_ids: Iterable[int], catalog: Catalog, *, only_quiz: str | None = None
+    user_ids: Iterable[int], catalog: Catalog, *, only_quiz: str | None = None, class_id: int | None = None
 ) -> dict[tuple[int, str], QuizStanding]:
-    """Standing per (user id, quiz slug) for every quiz a user submitted at least once."""
+    """Standing per (user id, quiz slug) for every quiz a user submitted at least once; with
+    ``class_id``, of the attempts made in that class only (what its teachers see)."""
     ids = list(user_ids)
     if not ids:
         return {}
@@ -83,6 +84,8 @@ def standings(
     )
     if only_quiz is not None:
         query = query.where(QuizAttempt.quiz_slug == only_quiz)
+    if class_id is not None:
+        query = query.where(QuizAttempt.class_id == class_id)
     rows = db.session.execute(query)
     grouped: dict[tuple[int, str], list[Any]] = defaultdict(list)
     for attempt in rows:

@@ -162,7 +162,7 @@ def submit(slug: str, token: str) -> str | Response:
         if not form.validate_on_submit():
             return _render_attempt(quiz, found, form)
         answers = form.answers()
-        result = attempts.grade_submission(current_user.id, quiz, answers)
+        result = attempts.grade_submission(found.class_id, quiz, answers)
     if attempts.store_submission(current_user.id, token, quiz, answers, result):
         flash("Je antwoorden zijn ingeleverd. Hieronder zie je wat goed ging en wat niet.", "success")
     return redirect(review_url)
@@ -175,7 +175,7 @@ def review_attempt(slug: str, token: str) -> str | Response:
     found = _attempt_or_404(quiz, token)
     if found.submitted_at is None:
         return redirect(url_for("quizzes.attempt", slug=slug, token=token))
-    voided = attempts.voided_question_ids(current_user.id, quiz.slug)
+    voided = attempts.voided_question_ids(found.class_id, quiz.slug)
     return render_template(
         "quizzes/review.html",
         quiz=quiz,
@@ -191,7 +191,7 @@ def review_attempt(slug: str, token: str) -> str | Response:
 # -- teachers: void a question for one class ------------------------------------------------------
 
 
-@bp.get("/<slug>/classes/<int:class_id>")
+@bp.get("/<slug>/classes/<id:class_id>")
 @role_required("teacher", "admin")
 def class_questions(slug: str, class_id: int) -> str:
     quiz = _quiz_or_404(slug)
@@ -210,13 +210,13 @@ def class_questions(slug: str, class_id: int) -> str:
     )
 
 
-@bp.post("/<slug>/classes/<int:class_id>/questions/<question_id>/void")
+@bp.post("/<slug>/classes/<id:class_id>/questions/<question_id>/void")
 @role_required("teacher", "admin")
 def void(slug: str, class_id: int, question_id: str) -> Response:
     return _set_void(slug, class_id, question_id, voided=True)
 
 
-@bp.post("/<slug>/classes/<int:class_id>/questions/<question_id>/unvoid")
+@bp.post("/<slug>/classes/<id:class_id>/questions/<question_id>/unvoid")
 @role_required("teacher", "admin")
 def unvoid(slug: str, class_id: int, question_id: str) -> Response:
     return _set_void(slug, class_id, question_id, voided=False)

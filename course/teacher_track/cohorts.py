@@ -24,6 +24,7 @@ from ..accounts.identity import Person
 from ..content.tpack_instrument import Instrument
 from ..core import audit
 from ..core.extensions import db
+from ..core.text import spreadsheet_cell
 from ..models import (
     Attendance,
     ClassTeacher,
@@ -263,7 +264,8 @@ def aggregate_csv(instrument: Instrument, result: CohortTpack) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["domein", "naam", "begin", "nu"])
     for domain in instrument.domains:
-        writer.writerow([domain.id, domain.name, _cell(result.start, domain.id), _cell(result.now, domain.id)])
+        row = [domain.id, domain.name, _cell(result.start, domain.id), _cell(result.now, domain.id)]
+        writer.writerow([spreadsheet_cell(value) for value in row])
     writer.writerow(
         [
             "deelnemers",

@@ -147,7 +147,7 @@ def start() -> Response:
     return redirect(url_for("tpack.scan", scan_id=scan.id))
 
 
-@bp.route("/scan/<int:scan_id>", methods=["GET", "POST"])
+@bp.route("/scan/<id:scan_id>", methods=["GET", "POST"])
 @role_required(*ROLES)
 def scan(scan_id: int) -> str | Response:
     instrument = _instrument()
@@ -199,7 +199,7 @@ def scan_label(number: int, scan: TpackScan) -> str:
     return f"Scan {number}, {dutch_datetime(scan.completed_at, with_time=False)}"
 
 
-@bp.get("/scan/<int:scan_id>/result")
+@bp.get("/scan/<id:scan_id>/result")
 @role_required(*ROLES)
 def result(scan_id: int) -> str | Response:
     instrument = _instrument()

@@ -14,13 +14,16 @@ from werkzeug.wrappers import Response
 from wtforms import DateField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..accounts import guesses
 from ..content.lesson_files import TrainerSession
 from ..content.tpack_instrument import Instrument
 from ..core.access import role_required
 from ..core.content_store import catalog, trainer_session_html
+from ..core.downloads import download
 from ..core.extensions import db
-from ..core.forms import ActionForm
+from ..core.forms import ActionForm, visible_name
 from ..core.templating import MONTHS, register_nav
+from ..core.text import clean_line
 from ..models import Cohort, CohortMember, User
 from . import cohorts
 from .radar import Series
@@ -46,11 +49,19 @@ def dutch_day(value: date | None) -> str:
 # --- forms ----------------------------------------------------------------------------------
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _plausible_year(form: object, field: DateField) -> None:
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(f"Kies een datum tussen {FIRST_YEAR} en {LAST_YEAR}, bijvoorbeeld 2026-09-01.")
+
+
 def date_field(label: str, missing: str) -> DateField:
     # InputRequired, not DataRequired: DataRequired would wipe the message about a badly written date.
     return DateField(
         label,
-        validators=[InputRequired(missing)],
+        validators=[InputRequired(missing), _plausible_year],
         invalid_value_message="Schrijf de datum als jaar-maand-dag, bijvoorbeeld 2026-09-01.",
     )
 
@@ -58,10 +69,11 @@ def date_field(label: str, missing: str) -> DateField:
 class CohortForm(FlaskForm):
     name = StringField(
         "Naam van de groep",
-        filters=[lambda v: " ".join((v or "").split())],
+        filters=[clean_line],
         validators=[
             DataRequired("Geef de groep een naam, bijvoorbeeld Team Economie najaar 2026."),
             Length(max=120, message="Gebruik hoogstens 120 tekens."),
+            visible_name,
         ],
     )
     starts_on = date_field("Eerste bijeenkomst", "Vul de datum van de eerste bijeenkomst in.")
@@ -149,7 +161,7 @@ def create() -> str | Response:
     return redirect(url_for("trainer.cohort", cohort_id=cohort.id))
 
 
-@bp.get("/cohorts/<int:cohort_id>")
+@bp.get("/cohorts/<id:cohort_id>")
 @role_required(*STAFF)
 def cohort(cohort_id: int) -> str:
     cohort = _cohort_or_404(cohort_id)
@@ -189,7 +201,7 @@ def _cohort_chart(instrument: Instrument, tpack: cohorts.CohortTpack) -> str | N
     return profile_chart(instrument, series, title="TPACK van de groep", chart_id="cohort-tpack", intro=intro)
 
 
-@bp.post("/cohorts/<int:cohort_id>/attendance")
+@bp.post("/cohorts/<id:cohort_id>/attendance")
 @role_required(*STAFF)
 def attendance(cohort_id: int) -> Response:
     cohort = _cohort_or_404(cohort_id)
@@ -208,7 +220,7 @@ def attendance(cohort_id: int) -> Response:
     return redirect(url_for("trainer.cohort", cohort_id=cohort.id, _anchor="aanwezigheid-kop"))
 
 
-@bp.get("/cohorts/<int:cohort_id>/tpack.csv")
+@bp.get("/cohorts/<id:cohort_id>/tpack.csv")
 @role_required(*STAFF)
 def export(cohort_id: int) -> Response:
     cohort = _cohort_or_404(cohort_id)
@@ -216,14 +228,11 @@ def export(cohort_id: int) -> Response:
     if instrument is None:
         abort(404)
     text = cohorts.aggregate_csv(instrument, cohorts.cohort_tpack(cohort, instrument, _min_group()))
-    return Response(
-        "\ufeff" + text,  # the byte-order mark makes Excel read the accents right
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="groep-{cohort.id}-tpack.csv"'},
-    )
+    # the byte-order mark makes Excel read the accents right
+    return download("\ufeff" + text, f"groep-{cohort.id}-tpack.csv", "text/csv")
 
 
-@bp.post("/cohorts/<int:cohort_id>/members/<int:user_id>/promote")
+@bp.post("/cohorts/<id:cohort_id>/members/<id:user_id>/promote")
 @role_required(*STAFF)
 def promote(cohort_id: int, user_id: int) -> Response:
     cohort = _cohort_or_404(cohort_id)
@@ -251,12 +260,16 @@ def reach() -> str:
 
 @bp.route("/join", methods=["GET", "POST"])
 @role_required("teacher")
-def join() -> str | Response:
+def join() -> str | Response | tuple[str, int]:
     form = JoinForm()
-    if form.validate_on_submit():
+    wait = guesses.seconds_to_wait("cohort-join") if form.is_submitted() else 0
+    if wait:
+        form.invite_code.errors = [guesses.wait_message(wait)]
+    elif form.validate_on_submit():
         try:
             cohort, new = cohorts.join_cohort(current_user, form.invite_code.data)
         except cohorts.CohortError as err:
+            guesses.guessed_wrong("cohort-join")
             form[err.field].errors.append(err.message)
         else:
             if new:
@@ -264,9 +277,10 @@ def join() -> str | Response:
             else:
                 flash(f"Je deed al mee met {cohort.name}.", "success")
             return redirect(url_for("trainer.join"))
-    return render_template(
+    page = render_template(
         "trainer/join.html", form=form, memberships=cohorts.cohorts_of_member(current_user), sessions=_sessions()
     )
+    return (page, 429) if wait else page
 
 
 @bp.get("/sessions/<slug>")

@@ -388,7 +388,7 @@ def test_journey_3_teacher_grid_item_analysis_feedback_and_downloads(state, new_
     shoot(page, "docent-nakijken")
     feedback = "Sterk: je noemt je sportclub. Schrijf er nog bij wat je daar zelf aan wilt veranderen."
     page.get_by_label("Goedgekeurd").check()
-    page.get_by_label("Feedback voor de leerling").fill(feedback)
+    page.get_by_label("Feedback voor de student").fill(feedback)
     page.get_by_role("button", name=re.compile(r"^Opslaan")).click()
     expect(page.locator(".flashes")).to_contain_text("Opgeslagen: goedgekeurd.")
 

@@ -54,7 +54,7 @@ def fill_class(teacher_id: int, size: int, name: str) -> int:
     db.session.flush()
     db.session.add(ClassTeacher(class_id=school_class.id, teacher_id=teacher_id, is_owner=True))
     users = [
-        {"username": f"{name.lower()}-{n:04d}", "display_name": f"Leerling {n:04d}", "password_hash": "-",
+        {"username": f"{name.lower()}-{n:04d}", "display_name": f"Student {n:04d}", "password_hash": "-",
          "is_student": True}
         for n in range(size)
     ]

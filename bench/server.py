@@ -66,7 +66,7 @@ def seed(database_url: str, students: int, *, prefix: str = "s") -> Seeded:
         db.session.execute(
             insert(User),
             [
-                {"username": n, "display_name": f"Leerling {n}", "password_hash": student_hash, "is_student": True}
+                {"username": n, "display_name": f"Student {n}", "password_hash": student_hash, "is_student": True}
                 for n in names
             ],
         )

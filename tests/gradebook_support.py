@@ -172,7 +172,7 @@ def bulk_class(app: Flask, teacher_id: int, size: int, name: str) -> int:
         lessons = list(content.lessons.values())
         now = utcnow()
         users = [
-            {"username": f"{name.lower()}-{n}", "display_name": f"Leerling {n:04d}", "password_hash": "x",
+            {"username": f"{name.lower()}-{n}", "display_name": f"Student {n:04d}", "password_hash": "x",
              "is_student": True, "session_version": 1, "created_at": now}
             for n in range(size)
         ]

@@ -206,7 +206,7 @@ def test_forms_that_fail_keep_the_text_and_say_what_to_do(app, auth, client):
     auth.login("devries")
     submission = submissions(app, student_id)[0]
     page = review(auth, class_id, submission.id, "needs_work", "").get_data(as_text=True)
-    assert "Schrijf erbij wat de leerling moet verbeteren" in page
+    assert "Schrijf erbij wat de student moet verbeteren" in page
     assert re.search(r'<input checked[^>]*value="needs_work"', page)
     page = review(auth, class_id, submission.id, "", "Goed zo").get_data(as_text=True)
     assert "Kies of de opdracht goed is of beter moet" in page and "Goed zo" in page

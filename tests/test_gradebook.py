@@ -127,7 +127,7 @@ def test_the_achter_filter_shows_who_is_behind(app, auth, fixture_class):
     expected = (["Anna"] if anna_below else []) + ["Bram", "Chris"]
     page = grid_page(auth, fx.class_id, "?achter=y")
     assert list(body_rows(page)) == expected
-    assert f"{len(expected)} van de 4 leerlingen lopen achter" in text_of(page)
+    assert f"{len(expected)} van de 4 studenten lopen achter" in text_of(page)
     # Daan (5 done, no quiz) is not behind; the full grid marks the others.
     full = body_rows(grid_page(auth, fx.class_id))
     assert "achter" in full["Bram"][0] and "achter" not in full["Daan"][0]
@@ -180,7 +180,7 @@ def test_item_analysis_with_few_attempts_says_so(app, auth, fixture_class):
     q1 = fx.quizzes[fx.lessons[0].quiz]
     auth.login("docent")
     text = text_of(auth.client.get(f"/teacher/gradebook/{fx.class_id}/quizzes/{q1.slug}").get_data(as_text=True))
-    assert "2 leerlingen hebben deze quiz gemaakt" in text
+    assert "2 studenten hebben deze quiz gemaakt" in text
     assert "Minder dan 10 pogingen" in text
     assert "te weinig pogingen" in text
 

@@ -23,7 +23,15 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+# Stored for accounts that sign in only through the school's platform or identity provider: never
+# a valid hash, so no password opens them.
+NO_PASSWORD = "!"
+
+
 def verify_password(password_hash: str, password: str) -> bool:
+    if password_hash == NO_PASSWORD:
+        verify_password(DUMMY_HASH, password)  # the same cost: nobody learns which accounts have none
+        return False
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

@@ -102,7 +102,7 @@ def create() -> str | Response:
     if not form.validate_on_submit():
         return _render_index(form)
     school_class = accounts.create_class(current_user.account(), form.name.data, form.school_year.data)
-    flash(f"Klas {school_class.name} is aangemaakt. Geef je leerlingen de klascode.", "success")
+    flash(f"Klas {school_class.name} is aangemaakt. Geef je studenten de klascode.", "success")
     return redirect(url_for("classes.detail", class_id=school_class.id))
 
 
@@ -151,7 +151,7 @@ def archive(class_id: int) -> Response:
     accounts.archive_class(school_class, archived=not school_class.is_archived)
     if school_class.is_archived:
         flash(
-            f"Klas {school_class.name} is gearchiveerd. Leerlingen kunnen niet meer met de code aanmelden.", "success"
+            f"Klas {school_class.name} is gearchiveerd. Studenten kunnen niet meer met de code aanmelden.", "success"
         )
     else:
         flash(f"Klas {school_class.name} is weer actief.", "success")

@@ -408,7 +408,7 @@ def review(submission: Submission, teacher_id: int, status: str, feedback: str) 
         raise ProgressError("status", "Kies of de opdracht goed is of beter moet.")
     feedback = normalise_text(feedback)
     if status == "needs_work" and not feedback:
-        raise ProgressError("feedback", "Schrijf erbij wat de leerling moet verbeteren.")
+        raise ProgressError("feedback", "Schrijf erbij wat de student moet verbeteren.")
     if len(feedback) > MAX_TEXT_LENGTH:
         raise ProgressError("feedback", f"Gebruik hoogstens {MAX_TEXT_LENGTH} tekens.")
     # Reviews of one submission wait for each other (PostgreSQL; SQLite writers already queue).
@@ -420,7 +420,7 @@ def review(submission: Submission, teacher_id: int, status: str, feedback: str) 
         )
     )
     if newest != submission.version:
-        raise ProgressError("status", "De leerling heeft intussen een nieuwere versie ingeleverd. Beoordeel die.")
+        raise ProgressError("status", "De student heeft intussen een nieuwere versie ingeleverd. Beoordeel die.")
     last = submission.latest_review
     if last is not None and last.status == status and last.feedback_text == feedback:
         return None

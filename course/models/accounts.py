@@ -43,7 +43,10 @@ class User(RoleFlags, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
+    # NO_PASSWORD for accounts that only sign in through the school's platform or identity provider.
     password_hash: Mapped[str] = mapped_column(String(200))
+    # Staff only, set by an administrator: links a school account on its first sign-in (verified e-mail).
+    email: Mapped[str | None] = mapped_column(String(254), default=None)
     is_student: Mapped[bool] = mapped_column(Boolean, default=False)
     is_teacher: Mapped[bool] = mapped_column(Boolean, default=False)
     is_trainer: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -146,3 +149,32 @@ class CoTeacherInvitation(Base):
 
     school_class: Mapped[SchoolClass] = relationship()
     inviter: Mapped[User | None] = relationship(foreign_keys=[invited_by])
+
+
+class ExternalIdentity(Base):
+    """A person as a school's learning platform (LTI) or identity provider (OpenID Connect) knows
+    them: the issuer and its subject id for them, linked to one account here."""
+
+    __tablename__ = "external_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "lti" or "oidc"
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class SiteSetting(Base):
+    """A choice an administrator makes on the site itself, such as whether students may still
+    sign in with a password once the school account works."""
+
+    __tablename__ = "site_settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -19,6 +19,7 @@ from ..models import (
     Cohort,
     CohortMember,
     Enrolment,
+    ExternalIdentity,
     LessonProgress,
     LoginFailure,
     QuizAttempt,
@@ -53,6 +54,16 @@ def data_categories(retention_months: int) -> list[DataCategory]:
             "niemand kan het lezen). Geen e-mailadres, geen geboortedatum, geen telefoonnummer.",
             "Zodat je kunt inloggen en je docent ziet wiens werk het is.",
             "Jij, je docenten en de beheerder van de school.",
+            after_archive,
+            "delete",
+        ),
+        DataCategory(
+            "Koppeling met je leerplatform of schoolaccount",
+            "Als je inlogt via het leerplatform van school of met je schoolaccount: welk platform of welke "
+            "school het is en het nummer dat die jou geeft. Voor medewerkers ook het e-mailadres dat de "
+            "beheerder invulde. Geen wachtwoord, geen e-mailadres van studenten.",
+            "Zodat je zonder apart wachtwoord inlogt en je werk bij jouw account komt.",
+            "Jij en de beheerder van de school.",
             after_archive,
             "delete",
         ),
@@ -94,13 +105,14 @@ def data_categories(retention_months: int) -> list[DataCategory]:
             "Welke medewerker een wachtwoord herstelde, een cijfer aanpaste of gegevens verwijderde, en wanneer.",
             "Zodat achteraf na te gaan is wie iets aan cijfers of accounts veranderde.",
             "De beheerder van de school.",
-            "Zolang de installatie bestaat; verwijzingen naar verwijderde leerlingen worden gewist.",
+            "Zolang de installatie bestaat; verwijzingen naar verwijderde studenten worden gewist.",
             "keep",
         ),
         DataCategory(
             "Mislukte inlogpogingen",
-            "De gebruikersnaam en het netwerkadres van een mislukte inlogpoging.",
-            "Om het raden van wachtwoorden af te remmen.",
+            "De gebruikersnaam en het netwerkadres van een mislukte inlogpoging of een verkeerde klascode, en "
+            "bij een browser waarop je al eens inlogde de willekeurige code uit het apparaatcookie.",
+            "Om het raden van wachtwoorden en codes af te remmen, zonder dat jij wordt buitengesloten.",
             "Niemand; de site gebruikt het alleen om te tellen.",
             "Een uur.",
             "delete",
@@ -139,13 +151,19 @@ def export_user_data(user: Person) -> dict[str, Any]:
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.object_type == "user", AuditEvent.object_id == user.id)
     ).all()
+    linked = db.session.scalars(select(ExternalIdentity).where(ExternalIdentity.user_id == user.id)).all()
+    email = db.session.scalar(select(User.email).where(User.id == user.id))
     return {
         "account": {
             "username": user.username,
             "display_name": user.display_name,
             "roles": user.roles,
             "created_at": _when(user.created_at),
+            **({"email": email} if email else {}),
         },
+        "linked_accounts": [
+            {"kind": i.kind, "issuer": i.issuer, "subject": i.subject, "since": _when(i.created_at)} for i in linked
+        ],
         "classes": [{"name": n, "school_year": y, "joined_at": _when(j)} for n, y, j in classes],
         "lessons_done": [
             {"lesson": p.lesson_slug, "done_at": _when(p.done_at)} for p in progress if p.done_at is not None

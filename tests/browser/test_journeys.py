@@ -361,7 +361,7 @@ def test_journey_3_teacher_grid_item_analysis_feedback_and_downloads(state, new_
     expect(class_row).to_contain_text(made.code)
     class_row.get_by_role("link", name=made.name).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(made.name)
-    expect(page.locator("section:has(#leerlingen-kop)")).to_contain_text(work.username)
+    expect(page.locator("section:has(#studenten-kop)")).to_contain_text(work.username)
 
     page.get_by_role("link", name="Cijferlijst").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Cijferlijst {made.name}")

@@ -43,9 +43,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
 
     from .accounts import views as accounts_views
-    from .core import content_store, security_headers, url_ids
+    from .core import content_store, request_guard, security_headers, url_ids
 
     url_ids.init_app(app)
+    request_guard.init_app(app)
     content_store.init_app(app)
     accounts_views.init_app(app)
     security_headers.init_app(app)
@@ -75,6 +76,7 @@ def _blueprints() -> list[Blueprint]:
     from .gradebook.views import bp as gradebook
     from .lessons.dashboard import bp as student
     from .lessons.views import bp as lessons
+    from .lti.views import bp as lti
     from .pages.views import bp as pages
     from .privacy.views import bp as mydata
     from .quizzes.views import bp as quizzes
@@ -82,7 +84,7 @@ def _blueprints() -> list[Blueprint]:
     from .teacher_track.trainer_views import bp as trainer
 
     return [pages, health, auth, student, classes, admin, mydata, lessons, assignments, quizzes, tpack, trainer,
-            gradebook]
+            gradebook, lti]
 
 
 def _commands() -> list[click.Command]:
@@ -92,7 +94,8 @@ def _commands() -> list[click.Command]:
     from .core.cli import db_cli
     from .core.content_cli import course_cli
     from .demo.cli import demo_command
+    from .lti.cli import lti_cli
     from .privacy.cli import privacy_cli
     from .quizzes.cli import quizzes_cli
 
-    return [db_cli, users_cli, demo_command, course_cli, quizzes_cli, backup_command, privacy_cli]
+    return [db_cli, users_cli, demo_command, course_cli, quizzes_cli, backup_command, privacy_cli, lti_cli]

@@ -24,6 +24,7 @@ LAYERS = (
     ("classes",),
     ("quizzes",),
     ("lessons",),
+    ("lti",),
     ("assignments", "gradebook", "teacher_track"),
     ("admin", "demo", "pages"),
 )

@@ -7,7 +7,8 @@ trainer's cohort), sends the request as one role and compares the outcome with t
 
 - ``ok``: 2xx, or a redirect that is not to the login page (a form shown again with errors is ok);
 - ``login``: a redirect to /login;
-- ``403`` / ``404``: refused; 404 wherever the object exists but is not the visitor's to see.
+- ``403`` / ``404``: refused; 404 wherever the object exists but is not the visitor's to see;
+- ``400``: a request only a learning platform makes (an LTI login or launch without what it needs).
 
 A POST carries a valid CSRF token and plausible form data, so a refusal is about rights, never
 about a missing token. A new route that is not in the table fails ``test_every_route_is_in_the_table``.
@@ -122,6 +123,20 @@ trainer.promote             POST   login     403     403           403   403    
 trainer.join                GET    login     403     403           ok    ok         ok            403     403   ok
 trainer.join                POST   login     403     403           ok    ok         ok            403     403   ok
 trainer.session             GET    login     403     403           ok    ok         ok            ok      ok    ok
+lti.login                   GET    400       400     400           400   400        400           400     400   400
+lti.login                   POST   400       400     400           400   400        400           400     400   400
+lti.launch                  POST   400       400     400           400   400        400           400     400   400
+lti.jwks                    GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
+lti.continue_               POST   400       400     400           400   400        400           400     400   400
+lti.deep_link               GET    login     403     403           404   404        404           403     403   404
+lti.deep_link               POST   login     403     403           404   404        404           403     403   404
+lti.fetch_roster            POST   login     403     403           404   404        404           403     404   404
+lti.register                GET    404       404     404           404   404        404           404     404   404
+lti.register_confirm        POST   400       400     400           400   400        400           400     400   400
+lti.index                   GET    login     403     403           403   403        403           403     ok    403
+lti.add_platform            POST   login     403     403           403   403        403           403     ok    403
+lti.rotate_key              POST   login     403     403           403   403        403           403     ok    403
+lti.new_invite              POST   login     403     403           403   403        403           403     ok    403
 """
 
 
@@ -134,7 +149,7 @@ def _parse(table: str) -> dict[tuple[str, str], dict[str, str]]:
         assert len(row) == len(header), f"row {row[0]} has {len(row)} columns, not {len(header)}"
         key = (row[0], row[1])
         assert key not in matrix, f"{key} is in the table twice"
-        assert set(row[2:]) <= {"ok", "login", "403", "404"}, f"unknown outcome in {row}"
+        assert set(row[2:]) <= {"ok", "login", "400", "403", "404"}, f"unknown outcome in {row}"
         matrix[key] = dict(zip(ROLES, row[2:], strict=True))
     return matrix
 
@@ -188,6 +203,7 @@ def url_values(endpoint: str, arguments: set[str], world: World, *, target: str 
         "invitation_id": world.invitations["own" if target == "own" else "foreign"],
         "move_id": world.moves["own" if target == "own" else "foreign"],
         "answer": "decline",
+        "code": "not-a-registration-code",
         "decision": "decline",
     }
     if "slug" in arguments:

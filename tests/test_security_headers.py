@@ -84,6 +84,7 @@ PAGES = [
     Page("trainer.reach", "trainer"),
     Page("trainer.join", "co_teacher"),
     Page("trainer.session", "owner", lambda w: {"slug": w.session_slug}),
+    Page("lti.index", "admin"),
 ]
 
 

@@ -30,6 +30,8 @@ def defaults(instance_path: str) -> dict[str, object]:
         # The privacy statement and `flask privacy purge` both read this: they cannot drift apart.
         "ARCHIVED_CLASS_RETENTION_MONTHS": 12,
         "TPACK_MIN_GROUP": 5,  # fewer cohort members with a scan than this: no TPACK numbers at all
+        "LTI_STORE_EMAIL": False,  # a learning platform's e-mail address of a teacher; students' never
+        "LTI_JWKS_COOLDOWN": 30.0,  # seconds before a platform's key set is fetched again for an unknown key
     }
 
 
@@ -43,6 +45,8 @@ def from_environment() -> dict[str, object]:
             settings[name] = value
     if os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"):
         settings["SESSION_COOKIE_SECURE"] = True
+    if os.environ.get("LTI_STORE_EMAIL", "").lower() in ("1", "true", "yes"):
+        settings["LTI_STORE_EMAIL"] = True
     if os.environ.get("TRUSTED_PROXY_COUNT", "").isdigit():
         settings["TRUSTED_PROXY_COUNT"] = int(os.environ["TRUSTED_PROXY_COUNT"])
     return settings

@@ -71,7 +71,7 @@ def render_cached(template: str, key: tuple[Hashable, ...], context: Callable[[]
     ``key`` must hold everything the page shows that differs between people; the menu (roles),
     the path and the app's mount point are added here.
     """
-    if session.get("_flashes"):
+    if session.get("_flashes") or g.get("embedded"):  # a frame's page links out with a token of its own
         return render_template(template, **context())
     pages: dict[tuple[Hashable, ...], str] = current_app.extensions[EXTENSION]
     full_key = (template, request.script_root, request.path, tuple(current_user.roles), *key)

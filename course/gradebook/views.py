@@ -21,6 +21,7 @@ from ..core.access import role_required
 from ..core.content_store import catalog
 from ..core.downloads import download
 from ..core.templating import LOCAL_ZONE
+from ..lti import scores as platform_scores
 from ..models import SchoolClass
 from ..quizzes.attempts import voided_question_ids
 from ..quizzes.forms import KIND_NAMES, format_points, review
@@ -116,6 +117,7 @@ def grid(class_id: int) -> str:
         rows=rows,
         options=options,
         sort_labels=SORT_LABELS,
+        platform_sync=platform_scores.status_by_student(school_class.id),
         **_links(school_class),
     )
 

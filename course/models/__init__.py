@@ -15,6 +15,18 @@ from .accounts import (
 from .audit import AuditEvent, LoginFailure
 from .base import Base, utcnow
 from .learning import REVIEW_STATUSES, AssignmentDraft, LessonProgress, Review, Submission
+from .lti import (
+    LtiContext,
+    LtiDeployment,
+    LtiHandoff,
+    LtiLoginState,
+    LtiMember,
+    LtiPlatform,
+    LtiRegistrationInvite,
+    LtiResourceLink,
+    LtiScore,
+    LtiToolKey,
+)
 from .quizzing import AttemptItem, QuizAttempt, VoidedQuestion
 from .teacher_track import Attendance, Cohort, CohortMember, TpackAnswer, TpackScan, new_invite_code
 
@@ -35,6 +47,16 @@ __all__ = [
     "ExternalIdentity",
     "LessonProgress",
     "LoginFailure",
+    "LtiContext",
+    "LtiDeployment",
+    "LtiHandoff",
+    "LtiLoginState",
+    "LtiMember",
+    "LtiPlatform",
+    "LtiRegistrationInvite",
+    "LtiResourceLink",
+    "LtiScore",
+    "LtiToolKey",
     "QuizAttempt",
     "Review",
     "SchoolClass",

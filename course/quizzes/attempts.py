@@ -26,6 +26,7 @@ from ..classes.membership import active_class_id
 from ..content.quiz_files import Question, Quiz
 from ..core.extensions import db
 from ..models import AttemptItem, AuditEvent, Enrolment, QuizAttempt, SchoolClass, User, VoidedQuestion, utcnow
+from . import events
 from .grading import AttemptResult, QuestionResult, grade_attempt, round_score
 
 
@@ -210,9 +211,12 @@ def store_submission(
     if stored.rowcount != 1:
         db.session.rollback()
         return False
-    attempt_id = db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.token == token))
+    attempt_id, class_id = db.session.execute(
+        select(QuizAttempt.id, QuizAttempt.class_id).where(QuizAttempt.token == token)
+    ).one()
     db.session.add_all(item_rows(attempt_id, quiz, result))
     db.session.commit()
+    events.announce(quiz.slug, [(user_id, class_id)])
     return True
 
 
@@ -359,12 +363,19 @@ def apply_regrade(quiz: Quiz, actor: Person) -> list[RegradeChange]:
     """Regrade every submitted attempt under the current quiz; one audit event per changed attempt."""
     if not can_regrade(actor):
         raise AttemptError(f"{actor.username} is geen docent of beheerder en mag niet opnieuw nakijken.")
-    changes = _apply(quiz, all_submitted(quiz.slug))
+    attempts = all_submitted(quiz.slug)
+    changes = _apply(quiz, attempts)
     for change in changes:
         if change.changed:
             _audit(actor, "quiz.regrade", "quiz_attempt", change.attempt_id, change.details(quiz.slug))
     db.session.commit()
+    events.announce(quiz.slug, _students_changed(attempts, changes))
     return changes
+
+
+def _students_changed(attempts: Sequence[QuizAttempt], changes: Sequence[RegradeChange]) -> set[tuple[int, int | None]]:
+    changed = {change.attempt_id for change in changes if change.changed}
+    return {(a.user_id, a.class_id) for a in attempts if a.id in changed and not a.is_preview}
 
 
 def void_question(actor: Person, school_class: SchoolClass, quiz: Quiz, question_id: str) -> list[RegradeChange]:
@@ -401,7 +412,8 @@ def _set_void(
         db.session.delete(row)
     db.session.flush()
     # Graded under the current quiz, like the regrade command; the audit event keeps both versions.
-    changes = _apply(quiz, class_attempts(school_class.id, quiz.slug))
+    attempts = class_attempts(school_class.id, quiz.slug)
+    changes = _apply(quiz, attempts)
     _audit(
         actor,
         "quiz.void" if voided else "quiz.unvoid",
@@ -415,4 +427,5 @@ def _set_void(
         },
     )
     db.session.commit()
+    events.announce(quiz.slug, _students_changed(attempts, changes))
     return changes

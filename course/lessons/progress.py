@@ -339,10 +339,9 @@ def _checked(text: str) -> str:
     return text
 
 
-def _put_draft(student_id: int, slug: str, text: str) -> AssignmentDraft:
+def _put_draft(student_id: int, slug: str, text: str, class_id: int | None) -> AssignmentDraft:
     """Set the draft text in the current transaction (the caller commits)."""
     draft = draft_for(student_id, slug)
-    class_id = active_class_id(student_id)
     if draft is None:
         draft = AssignmentDraft(student_id=student_id, lesson_slug=slug, body_text=text, class_id=class_id)
         db.session.add(draft)
@@ -356,13 +355,14 @@ def _put_draft(student_id: int, slug: str, text: str) -> AssignmentDraft:
 
 def save_draft(student_id: int, slug: str, text: str) -> AssignmentDraft:
     text = _checked(text)
-    draft = _put_draft(student_id, slug, text)
+    class_id = active_class_id(student_id)
+    draft = _put_draft(student_id, slug, text, class_id)
     try:
         db.session.commit()
     except IntegrityError:
         # A second tab made the first draft a moment earlier (PostgreSQL): write into that one.
         db.session.rollback()
-        draft = _put_draft(student_id, slug, text)
+        draft = _put_draft(student_id, slug, text, class_id)
         db.session.commit()
     return draft
 
@@ -373,6 +373,9 @@ def hand_in(student_id: int, slug: str, text: str) -> Submission:
     text = _checked(text)
     if not text:
         raise ProgressError("body", "Je tekst is nog leeg. Schrijf eerst je opdracht en lever dan in.")
+    # Every read before the draft is added: a query after it would flush it early, outside the
+    # try below that turns two tabs handing in at once into one version.
+    class_id = active_class_id(student_id)
     versions = submissions_for(student_id, slug)
     last = versions[-1] if versions else None
     if last is not None:
@@ -383,11 +386,11 @@ def hand_in(student_id: int, slug: str, text: str) -> Submission:
             if review is None:
                 raise ProgressError("body", "Je hebt precies deze tekst al ingeleverd. Je docent gaat hem bekijken.")
             raise ProgressError("body", "Deze tekst heb je al ingeleverd. Pas hem eerst aan met de feedback.")
-    _put_draft(student_id, slug, text)
+    _put_draft(student_id, slug, text, class_id)
     submission = Submission(
         student_id=student_id,
         lesson_slug=slug,
-        class_id=active_class_id(student_id),
+        class_id=class_id,
         version=(last.version + 1) if last else 1,
         body_text=text,
         body_html=render_user_text(text),

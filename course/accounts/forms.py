@@ -7,8 +7,7 @@ import re
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
-from ..core.forms import visible_name
-from ..core.text import clean_line
+from ..core.forms import name_field
 from .passwords import MIN_LENGTH
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
@@ -34,16 +33,7 @@ def username_field(label: str = "Gebruikersnaam") -> StringField:
 
 
 def display_name_field(label: str = "Naam zoals je klas en docent die zien") -> StringField:
-    return StringField(
-        label,
-        filters=[clean_line],
-        validators=[
-            DataRequired("Vul een naam in."),
-            Length(max=80, message="Gebruik hoogstens 80 tekens."),
-            visible_name,
-        ],
-        render_kw={"autocomplete": "nickname"},
-    )
+    return name_field(label, "Vul een naam in.", render_kw={"autocomplete": "nickname"})
 
 
 def new_password_field(label: str = "Nieuw wachtwoord") -> PasswordField:

@@ -14,8 +14,7 @@ from ..accounts import rules as accounts
 from ..accounts.forms import normalise_username
 from ..core.access import role_required
 from ..core.extensions import db
-from ..core.forms import ActionForm, visible_name
-from ..core.text import clean_line
+from ..core.forms import ActionForm, name_field
 from ..models import ClassTeacher, Enrolment, SchoolClass, User
 from . import co_teachers, membership
 from .school_year import current_school_year
@@ -28,15 +27,7 @@ FIRST_SCHOOL_YEAR, LAST_SCHOOL_YEAR = 2000, 2099
 
 
 class ClassForm(FlaskForm):
-    name = StringField(
-        "Naam van de klas",
-        filters=[clean_line],
-        validators=[
-            DataRequired("Geef de klas een naam, bijvoorbeeld MV2A."),
-            Length(max=80, message="Gebruik hoogstens 80 tekens."),
-            visible_name,
-        ],
-    )
+    name = name_field("Naam van de klas", "Geef de klas een naam, bijvoorbeeld MV2A.")
     school_year = StringField(
         "Schooljaar",
         filters=[lambda v: (v or "").strip()],

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import Field
-from wtforms.validators import ValidationError
+from typing import Any
 
-from .text import name_problem
+from flask_wtf import FlaskForm
+from wtforms import Field, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from .text import clean_line, name_problem
 
 
 class ActionForm(FlaskForm):
@@ -18,3 +20,17 @@ def visible_name(form: object, field: Field) -> None:
     problem = name_problem(field.data or "")
     if problem:
         raise ValidationError(problem)
+
+
+def name_field(label: str, missing: str, max_length: int = 80, **kwargs: Any) -> StringField:
+    """A one-line name (of a person, class, group or platform): cleaned, and visible characters only."""
+    return StringField(
+        label,
+        filters=[clean_line],
+        validators=[
+            DataRequired(missing),
+            Length(max=max_length, message=f"Gebruik hoogstens {max_length} tekens."),
+            visible_name,
+        ],
+        **kwargs,
+    )

@@ -7,8 +7,7 @@ from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import visible_name
-from ..core.text import clean_line
+from ..core.forms import name_field
 
 
 def _url_field(label: str, description: str) -> StringField:
@@ -22,15 +21,7 @@ def _url_field(label: str, description: str) -> StringField:
 
 
 class PlatformForm(FlaskForm):
-    name = StringField(
-        "Naam",
-        filters=[clean_line],
-        validators=[
-            DataRequired("Geef het leerplatform een naam, zoals itslearning ROC."),
-            Length(max=120),
-            visible_name,
-        ],
-    )
+    name = name_field("Naam", "Geef het leerplatform een naam, zoals itslearning ROC.", 120)
     issuer = _url_field("Issuer", "Het adres waarmee het leerplatform zich bekendmaakt (iss).")
     client_id = StringField(
         "Client-id",

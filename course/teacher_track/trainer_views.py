@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from ..accounts import guesses
 from ..content.lesson_files import TrainerSession
@@ -21,9 +21,8 @@ from ..core.access import role_required
 from ..core.content_store import catalog, trainer_session_html
 from ..core.downloads import download
 from ..core.extensions import db
-from ..core.forms import ActionForm, visible_name
+from ..core.forms import ActionForm, name_field
 from ..core.templating import MONTHS, register_nav
-from ..core.text import clean_line
 from ..models import Cohort, CohortMember, User
 from . import cohorts
 from .radar import Series
@@ -67,15 +66,7 @@ def date_field(label: str, missing: str) -> DateField:
 
 
 class CohortForm(FlaskForm):
-    name = StringField(
-        "Naam van de groep",
-        filters=[clean_line],
-        validators=[
-            DataRequired("Geef de groep een naam, bijvoorbeeld Team Economie najaar 2026."),
-            Length(max=120, message="Gebruik hoogstens 120 tekens."),
-            visible_name,
-        ],
-    )
+    name = name_field("Naam van de groep", "Geef de groep een naam, bijvoorbeeld Team Economie najaar 2026.", 120)
     starts_on = date_field("Eerste bijeenkomst", "Vul de datum van de eerste bijeenkomst in.")
     ends_on = date_field("Laatste bijeenkomst", "Vul de datum van de laatste bijeenkomst in.")
 

@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from .config import PROJECT_ROOT
+from .sqlite_file import create_if_missing
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -21,6 +22,8 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to ``revision``; on a new SQLite installation this makes the database file."""
+    create_if_missing(engine.url)
     cfg = alembic_config(engine)
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection

@@ -90,8 +90,9 @@ def _commands() -> list[click.Command]:
     from .core.backup import backup_command
     from .core.cli import db_cli
     from .core.content_cli import course_cli
+    from .core.restore import restore_command
     from .demo.cli import demo_command
     from .privacy.cli import privacy_cli
     from .quizzes.cli import quizzes_cli
 
-    return [db_cli, users_cli, demo_command, course_cli, quizzes_cli, backup_command, privacy_cli]
+    return [db_cli, users_cli, demo_command, course_cli, quizzes_cli, backup_command, restore_command, privacy_cli]

@@ -113,3 +113,30 @@ def test_downgrade_to_base_and_back(empty_database_url):
     upgrade(engine)
     assert "users" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_downgrade_asks_before_dropping_tables_that_hold_rows(app, runner):
+    runner.invoke(args=["users", "create", "bakker", "--role", "teacher"], input="een lang wachtwoord\n")
+    refused = runner.invoke(args=["db", "downgrade", "base"], input="n\n")
+    assert refused.exit_code == 1
+    assert "drops tables that hold data" in refused.output and "users (1 row)" in refused.output
+    assert "backup" in refused.output and "Drop them? [y/N]" in refused.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+        db.session.remove()
+    try:
+        confirmed = runner.invoke(args=["db", "downgrade", "base", "--yes"])
+        assert confirmed.exit_code == 0, confirmed.output
+        with app.app_context():
+            assert "users" not in inspect(db.engine).get_table_names()
+    finally:
+        assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+
+def test_downgrade_that_drops_only_empty_tables_does_not_ask(app, runner):
+    try:
+        result = runner.invoke(args=["db", "downgrade", "0002"])  # drops login_failures, which is empty
+        assert result.exit_code == 0, result.output
+        assert "Drop them?" not in result.output and "Database at revision 0002" in result.output
+    finally:
+        assert runner.invoke(args=["db", "upgrade"]).exit_code == 0

@@ -21,8 +21,15 @@ def db_upgrade(revision: str) -> None:
 
 @db_cli.command("downgrade")
 @click.argument("revision")
-def db_downgrade(revision: str) -> None:
+@click.option("--yes", is_flag=True, help="Drop tables that hold rows without asking.")
+def db_downgrade(revision: str, yes: bool) -> None:
     """Step the schema back to REVISION (use with a backup at hand)."""
+    doomed = migrate.rows_a_downgrade_drops(db.engine, revision)
+    if doomed and not yes:
+        listed = ", ".join(f"{name} ({rows} row{'s' if rows != 1 else ''})" for name, rows in doomed.items())
+        click.echo(f"Downgrading to {revision} drops tables that hold data: {listed}.")
+        click.echo("Those rows are gone for good; make a backup first (`flask --app wsgi backup PATH`).")
+        click.confirm("Drop them?", abort=True)
     migrate.downgrade(db.engine, revision)
     click.echo(f"Database at revision {migrate.current_revision(db.engine)}.")
 

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .errors import Problem
+from .file_limits import LESSON_FILES, size_problem
 from .render import url_scheme
 from .yamlsource import LineDict, LineList, load_yaml
 
@@ -123,6 +124,10 @@ def media_link_target(href: str) -> str | None:
 
 def _read(path: Path, display: str, problems: list[Problem]) -> str | None:
     """File text as UTF-8 (a BOM is dropped); a problem instead of an exception."""
+    too_large = size_problem(path, display, LESSON_FILES)
+    if too_large is not None:
+        problems.append(too_large)
+        return None
     try:
         data = path.read_bytes()
     except OSError as err:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import Problem
+from .file_limits import QUIZ_FILES, size_problem
 from .yamlsource import LineDict, LineList, load_yaml
 
 KINDS = ("single", "multiple", "truefalse", "ordering", "matching")
@@ -218,6 +219,9 @@ def load_quizzes(quizzes_dir: Path, misconceptions: dict[str, str]) -> tuple[dic
 
 def _read(path: Path, shown: str) -> tuple[bytes | None, Any, list[Problem]]:
     """Read a file once (bytes for the version, parsed YAML for the checks); never raises."""
+    too_large = size_problem(path, shown, QUIZ_FILES)
+    if too_large is not None:
+        return None, None, [too_large]
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem
+from .file_limits import QUIZ_FILES, size_problem
 from .quiz_files import display_path
 from .yamlsource import LineDict, LineList, load_yaml
 
@@ -63,6 +64,9 @@ class Instrument:
 
 def load_instrument(path: Path, base: Path) -> tuple[Instrument | None, list[Problem]]:
     shown = display_path(path, base)
+    too_large = size_problem(path, shown, QUIZ_FILES)
+    if too_large is not None:
+        return None, [too_large]
     try:
         raw = path.read_bytes()
     except OSError as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -31,6 +32,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
         hops = int(app.config["TRUSTED_PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    if app.logger.level == logging.NOTSET:
+        app.logger.setLevel(logging.INFO)  # content reloads are logged at INFO
     if not app.config.get("SECRET_KEY"):
         from .core.secret import instance_secret_key
 

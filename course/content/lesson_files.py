@@ -3,12 +3,15 @@
 Loaders never raise on bad content: they return what could be loaded plus every problem
 found, each as ``Problem(path, line, message)`` with a file line, so ``course check`` can
 list all mistakes at once. Paths in problems start at the content folder (``lessons/...``).
+
+A loaded lesson holds the text that was checked: the app shows that text, not whatever the file
+holds at the moment a page is rendered.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote
@@ -63,6 +66,8 @@ class Lesson:
     path: Path
     body_line: int  # file line where the markdown body starts
     guide_path: Path | None
+    body: str = field(default="", repr=False)  # the markdown that was checked
+    guide: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class TrainerSession:
     materials: tuple[str, ...]
     path: Path
     body_line: int
+    body: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -472,6 +478,7 @@ def _load_lesson(
     competence_ids: set[str],
     quiz_slugs: set[str] | None,
     ctx: _LinkContext,
+    guides: dict[str, str],
     problems: list[Problem],
 ) -> _Candidate:
     data, parts = _read_front_matter(path, display, problems)
@@ -503,6 +510,7 @@ def _load_lesson(
             duration=duration, competences=competences, quiz=quiz,
             assignment=assignment, path=path, body_line=parts.body_line,
             guide_path=guide if guide.is_file() else None,
+            body=parts.body, guide=guides.get(guide.name),
         )  # fmt: skip
     return _Candidate(lesson, display, number, slug, data.line_of("number"), data.line_of("slug"))
 
@@ -573,18 +581,22 @@ def load_lessons(
     lesson_files = [p for p in files if not p.name.endswith(GUIDE_SUFFIX)]
     guides = [p for p in files if p.name.endswith(GUIDE_SUFFIX)]
     ctx = _LinkContext(frozenset(p.name for p in lesson_files), lessons_dir / MEDIA_DIR)
+    guide_texts = {
+        guide.name: text
+        for guide in guides
+        if (text := _check_guide(guide, _display(root, guide.name), ctx, problems)) is not None
+    }
     candidates = [
-        _load_lesson(p, _display(root, p.name), competence_ids, quiz_slugs, ctx, problems)
+        _load_lesson(p, _display(root, p.name), competence_ids, quiz_slugs, ctx, guide_texts, problems)
         for p in lesson_files
     ]
     kept = _unique(candidates, problems)
-    for guide in guides:
-        _check_guide(guide, _display(root, guide.name), ctx, problems)
     lessons = sorted((c.item for c in kept if isinstance(c.item, Lesson)), key=_by_number)
     return {lesson.slug: lesson for lesson in lessons}, sorted(set(problems))
 
 
-def _check_guide(path: Path, display: str, ctx: _LinkContext, problems: list[Problem]) -> None:
+def _check_guide(path: Path, display: str, ctx: _LinkContext, problems: list[Problem]) -> str | None:
+    """Check a teacher guide; its text when it could be read."""
     match = GUIDE_FILE_RE.match(path.name)
     if not match:
         problems.append(Problem(display, 1, "file name must look like NN-slug.docent.md"))
@@ -595,31 +607,22 @@ def _check_guide(path: Path, display: str, ctx: _LinkContext, problems: list[Pro
     text = _read(path, display, problems)
     if text is not None:
         _check_body(text, 1, display, ctx, problems)
-
-
-def _body(path: Path, body_line: int) -> str:
-    text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
-    parts = _split_front_matter(text)
-    if isinstance(parts, _Parts):
-        return parts.body
-    return "\n".join(text.split("\n")[body_line - 1 :])
+    return text
 
 
 def lesson_body(lesson: Lesson) -> str:
-    """The markdown body of a lesson (read on demand; the render cache avoids repeats)."""
-    return _body(lesson.path, lesson.body_line)
+    """The markdown body of a lesson, as it was checked."""
+    return lesson.body
 
 
 def guide_text(lesson: Lesson) -> str | None:
     """The teacher guide markdown, or None when the lesson has no guide."""
-    if lesson.guide_path is None or not lesson.guide_path.is_file():
-        return None
-    return lesson.guide_path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    return lesson.guide
 
 
 def trainer_body(session: TrainerSession) -> str:
-    """The markdown body of a trainer session."""
-    return _body(session.path, session.body_line)
+    """The markdown body of a trainer session, as it was checked."""
+    return session.body
 
 
 # --- trainer sessions ----------------------------------------------------------------------
@@ -647,7 +650,7 @@ def _load_session(
     if fields.ok and number and slug and title and duration and goals and materials is not None:
         session = TrainerSession(
             number=number, slug=slug, title=title, duration=duration, goals=goals,
-            materials=materials, path=path, body_line=parts.body_line,
+            materials=materials, path=path, body_line=parts.body_line, body=parts.body,
         )  # fmt: skip
     return _Candidate(session, display, number, slug, data.line_of("number"), data.line_of("slug"))
 

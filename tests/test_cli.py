@@ -5,6 +5,8 @@ from course.core.extensions import db
 from course.core.migrate import downgrade, upgrade
 from course.models import Base, SchoolClass, User
 
+from .conftest import make_test_app, sqlite_only
+
 
 def test_users_create_reads_password_from_stdin(app, runner):
     result = runner.invoke(
@@ -140,3 +142,13 @@ def test_downgrade_that_drops_only_empty_tables_does_not_ask(app, runner):
         assert "Drop them?" not in result.output and "Database at revision 0002" in result.output
     finally:
         assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+
+@sqlite_only
+def test_db_current_on_a_new_installation_says_how_to_make_the_database(tmp_path, backend):
+    missing = tmp_path / "new-installation.sqlite"
+    application = make_test_app(tmp_path, backend, DATABASE_URL=f"sqlite:///{missing}")
+    result = application.test_cli_runner().invoke(args=["db", "current"])
+    assert result.exit_code == 0, result.output
+    assert f"{missing} does not exist; `flask --app wsgi db upgrade` makes it" in result.output
+    assert not missing.exists()

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from . import migrate
 from .extensions import db
+from .sqlite_file import sqlite_path
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 
@@ -37,7 +38,11 @@ def db_downgrade(revision: str, yes: bool) -> None:
 @db_cli.command("current")
 def db_current() -> None:
     """Show the schema revision of the database and the newest one available."""
-    click.echo(f"database: {migrate.current_revision(db.engine) or '(empty)'}")
+    path = sqlite_path(db.engine.url)
+    if path is not None and not path.exists():
+        click.echo(f"database: (none yet: {path} does not exist; `flask --app wsgi db upgrade` makes it)")
+    else:
+        click.echo(f"database: {migrate.current_revision(db.engine) or '(empty)'}")
     click.echo(f"newest:   {migrate.head_revision(db.engine)}")
 
 

@@ -16,7 +16,6 @@ The rule (docs/authoring.md, "Editing content while the app runs"):
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,16 +41,31 @@ def init_app(app: Flask) -> None:
     folders = Path(app.config["LESSONS_DIR"]), Path(app.config["QUIZZES_DIR"])
     files = fingerprint(*folders)
     catalog = _load_once(folders, files)
-    if catalog.problems and app.config["CHECK_CONTENT_ON_START"]:
-        if click.get_current_context(silent=True) is None:
-            # Serving broken content would show students half a quiz: refuse to start.
-            raise ContentError(catalog.problems)
-        # Under the `flask` command the app must still load, so `flask course check` can report.
-        for problem in catalog.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(catalog.problems)} content problem(s); fix them before serving.", file=sys.stderr)
+    if catalog.problems and app.config["CHECK_CONTENT_ON_START"] and serving():
+        # Serving broken content would show students half a quiz: refuse to start.
+        raise ContentError(catalog.problems)
+    # Under another `flask` command the app loads anyway: `course check` reports the problems.
     app.extensions[EXTENSION] = _Loaded(catalog, files, folders)
     app.before_request(_look_for_changes)
+
+
+def refusal(error: ContentError) -> str:
+    """What a server prints when it does not start: every problem once, then what to do."""
+    count = len(error.problems)
+    return "\n".join(
+        [
+            *(str(problem) for problem in error.problems),
+            f"The app does not start: the course content has {count} problem{'s' if count != 1 else ''} (above). "
+            "Fix them, check with `flask --app wsgi course check`, then start the app again.",
+        ]
+    )
+
+
+def serving() -> bool:
+    """Is this app about to serve requests (gunicorn, any WSGI server, `flask run`), rather than
+    run a command such as `flask course check`?"""
+    context = click.get_current_context(silent=True)
+    return context is None or context.info_name == "run"
 
 
 @dataclass

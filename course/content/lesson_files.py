@@ -143,7 +143,7 @@ def _read(path: Path, display: str, problems: list[Problem]) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        problems.append(Problem(display, line, "file is not valid UTF-8 text"))
+        problems.append(Problem(display, line, "the file is not UTF-8 text: save it as UTF-8"))
         return None
     return text.removeprefix("\ufeff")
 
@@ -181,7 +181,7 @@ def _split_front_matter(text: str) -> _Parts | str:
                 body="\n".join(lines[index + 1 :]),
                 body_line=index + 2,
             )
-    return "front matter is not closed with a line '---'"
+    return "front matter is not closed: add a line '---' after the last key"
 
 
 def _display(root_name: str, *parts: str) -> str:
@@ -221,7 +221,8 @@ class _Fields:
                 self._fail(self.data.line, f"missing required key '{self.name(key)}'")
         for key in self.data:
             if key not in required and key not in optional:
-                self._fail(self.line(key), f"unknown key {self.name(str(key))!r}")
+                allowed = ", ".join(self.name(k) for k in (*required, *optional))
+                self._fail(self.line(key), f"unknown key '{self.name(str(key))}' (allowed: {allowed})")
 
     def number(self, key: str, low: int, high: int | None, what: str) -> int | None:
         if key not in self.data:
@@ -238,7 +239,7 @@ class _Fields:
             return None
         value = self.data[key]
         if not isinstance(value, str) or not value.strip():
-            self._fail(self.line(key), f"'{self.name(key)}' must be a non-empty text")
+            self._fail(self.line(key), f"'{self.name(key)}' must be text, and not empty")
             return None
         return value.strip()
 
@@ -343,22 +344,22 @@ def _link_problem(href: str, image: bool, ctx: _LinkContext) -> str | None:
     shown = unquote(href)
     scheme = url_scheme(href)
     if image and (scheme is not None or href.startswith("//")):
-        return f"image must be a file in media/, not {shown!r}"
+        return f"image must be a file in media/, not '{shown}'"
     if scheme is not None:
         if scheme in WEB_PROTOCOLS:
             return None
-        return f"link not allowed: {shown!r} (use https://, mailto:, a lesson or media/)"
+        return f"link not allowed: '{shown}' (use https://, mailto:, a lesson or media/)"
     if href.startswith("//") or href.startswith("/\\"):
-        return f"link not allowed: {shown!r} (write web links with https://)"
+        return f"link not allowed: '{shown}' (write web links with https://)"
     if href.startswith("#") and not image:
         return None
     target = link_target(href)
     if target is None:
         kind = "image" if image else "link"
-        return f"broken {kind}: {shown!r} is not a lesson file (NN-slug.md) or media/ file"
+        return f"broken {kind}: '{shown}' is not a lesson file (NN-slug.md) or a file in media/"
     if target.kind == "lesson":
         if image:
-            return f"image must be a file in media/, not {shown!r}"
+            return f"image must be a file in media/, not '{shown}'"
         name = f"{target.number:02d}-{target.name}.md"
         return None if name in ctx.lesson_files else f"broken link: {name} does not exist"
     if (ctx.media_dir / target.name).is_file():
@@ -384,7 +385,8 @@ def load_competences(path: Path) -> tuple[dict[str, Competence], list[Problem]]:
     if problems:
         return {}, problems
     if not isinstance(data, LineList):
-        problems.append(Problem(display, 1, "must be a list of competences"))
+        message = "the file must be a list of competences, each with id, name, group and description"
+        problems.append(Problem(display, 1, message))
         return {}, problems
     result: dict[str, Competence] = {}
     first_line: dict[str, int] = {}
@@ -440,7 +442,7 @@ def _read_front_matter(
     before = len(problems)
     data = _yaml(parts.front, display, parts.front_line, problems)
     if data is None and len(problems) == before:
-        problems.append(Problem(display, 1, "front matter is empty"))
+        problems.append(Problem(display, 1, "front matter is empty: write the keys between the two '---' lines"))
         return None, parts
     if data is not None and not isinstance(data, LineDict):
         message = "front matter must be a mapping of keys to values"
@@ -455,7 +457,7 @@ def _check_file_name(
     if number is not None and slug is not None:
         expected = f"{number:02d}-{slug}.md"
         if name != expected:
-            message = f"file name does not match number and slug: expected {expected}"
+            message = f"file name does not match number and slug: name it {expected}"
             problems.append(Problem(display, 1, message))
     elif not LESSON_FILE_RE.match(name):
         problems.append(Problem(display, 1, "file name must look like NN-slug.md"))
@@ -495,10 +497,11 @@ def _load_lesson(
     if competences is not None:
         for ident, line in zip(competences, data["competences"].item_lines, strict=False):
             if ident not in competence_ids:
-                problems.append(Problem(display, line, f"unknown competence {ident!r}"))
+                problems.append(Problem(display, line, f"unknown competence '{ident}' (not in competences.yaml)"))
     quiz = fields.slug("quiz")
     if quiz is not None and quiz_slugs is not None and quiz not in quiz_slugs:
-        problems.append(Problem(display, data.line_of("quiz"), f"quiz '{quiz}' does not exist"))
+        message = f"quiz '{quiz}' does not exist in quizzes/ (check the slug, or leave 'quiz' out)"
+        problems.append(Problem(display, data.line_of("quiz"), message))
     assignment = _assignment(fields, display, problems)
     _check_file_name(path.name, number, slug, display, problems)
     _check_body(parts.body, parts.body_line, display, ctx, problems)

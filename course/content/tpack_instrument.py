@@ -75,7 +75,7 @@ def load_instrument(path: Path, base: Path) -> tuple[Instrument | None, list[Pro
     if problems:
         return None, problems
     if not isinstance(data, LineDict):
-        return None, [Problem(shown, 1, "expected a mapping with scale, bands and domains")]
+        return None, [Problem(shown, 1, "the file must be a mapping with scale, bands and domains")]
     problems += _unknown(data, _TOP_KEYS, shown, "instrument")
     scale = _scale(data, shown, problems)
     bands = _bands(data, shown, problems)
@@ -120,7 +120,8 @@ def _bands(data: LineDict, shown: str, problems: list[Problem]) -> tuple[float, 
     develop, growing = bands.get("develop"), bands.get("growing")
     numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (develop, growing))
     if not numbers or not 1 < develop < growing <= SCALE_POINTS:
-        problems.append(Problem(shown, line, "bands: need 1 < develop < growing <= 5"))
+        message = "bands: 'develop' and 'growing' must be numbers with 1 < develop < growing <= 5"
+        problems.append(Problem(shown, line, message))
         return None
     return float(develop), float(growing)
 
@@ -173,9 +174,8 @@ def _statements(item: LineDict, shown: str, problems: list[Problem], where: str,
         problems += _unknown(entry, _STATEMENT_KEYS, shown, "statement")
         sid, text = entry.get("id"), entry.get("text")
         if not isinstance(sid, str) or not _ID.fullmatch(sid):
-            problems.append(
-                Problem(shown, entry.line_of("id"), f"{where}: statement id must be lowercase letters and digits")
-            )
+            message = f"{where}: statement id must be made of lowercase letters, digits, '-' and '_'"
+            problems.append(Problem(shown, entry.line_of("id"), message))
             continue
         if sid in seen:
             problems.append(Problem(shown, entry.line_of("id"), f"duplicate statement id '{sid}'"))

@@ -13,11 +13,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
-from bench.server import free_port
+from bench.clients import Student
+from bench.clients import csrf as bench_csrf
+from bench.server import STUDENT_PASSWORD, free_port, gunicorn, seed
 from course.core.extensions import db
 
 from .conftest import ON_POSTGRES, Auth, Backend, csrf_token, make_test_app, sqlite_only
@@ -149,3 +152,27 @@ def test_a_database_locked_past_the_busy_timeout_is_a_503_too(tmp_path, backend)
     assert client.post(f"{LESSON}/done", data={"csrf_token": token}).status_code == 302  # and it comes back
     with application.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.slow
+@sqlite_only
+def test_gunicorn_answers_the_dutch_503_when_the_database_file_is_removed(tmp_path):
+    """The probe's finding: gunicorn's bare English "Internal Server Error" during an outage."""
+    database = tmp_path / "course.sqlite"
+    seeded = seed(f"sqlite:///{database}", 1)
+    with gunicorn(seeded.database_url, workers=2) as base:
+        student = Student(base, seeded.students[0], STUDENT_PASSWORD)
+        student.login()
+        page = student.http.get(f"{base}{LESSON}", timeout=30).text
+        csrf = bench_csrf(page)
+        for path in tmp_path.glob("course.sqlite*"):
+            path.unlink()
+        answers = [student.http.get(f"{base}{LESSON}", timeout=30) for _ in range(3)]
+        answers.append(student.http.post(f"{base}{LESSON}/done", data={"csrf_token": csrf}, timeout=30))
+        health = requests.get(f"{base}/healthz", timeout=30)
+        student.http.close()
+    for response in answers:
+        assert response.status_code == 503 and response.headers["Retry-After"]
+        assert "<h1>Even niet bereikbaar</h1>" in response.text and "Internal Server Error" not in response.text
+    assert health.status_code == 503
+    assert not database.exists()

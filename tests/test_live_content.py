@@ -177,3 +177,14 @@ def test_a_student_whose_stored_submit_was_cut_off_lands_on_the_review_when_retr
     assert "Vraag 1" in student.client.get(retry.location).get_data(as_text=True)
     [attempt] = stored_attempts(application)
     assert attempt.score == quiz.max_score
+
+
+def test_an_editors_swap_file_does_not_make_the_app_load_the_content_again(live, course, monkeypatch):
+    application, student = live
+    application.config["CONTENT_CHECK_SECONDS"] = 0
+    loads = []
+    monkeypatch.setattr("course.core.content_store.load_catalog", lambda *a: loads.append(a))
+    (course[1] / f".03-{SLUG}.yaml.swp").write_bytes(b"vim was here")
+    (course[0] / "05-linkedin.md~").write_text("een oude versie", encoding="utf-8")
+    assert student.client.get(f"/quizzes/{SLUG}").status_code == 200
+    assert loads == []

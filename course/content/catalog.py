@@ -83,7 +83,8 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
 
 
 def describe_changes(old: Catalog, new: Catalog) -> str:
-    """What a reload changed, for the log: every quiz with its new version, lessons by slug."""
+    """What a reload changed, for the log: every quiz with its new version, lessons by slug ("" for
+    nothing a page shows)."""
     changes = []
     for slug, quiz in new.quizzes.items():
         before = old.quizzes.get(slug)
@@ -98,7 +99,7 @@ def describe_changes(old: Catalog, new: Catalog) -> str:
         changes.append(f"lessons changed: {', '.join(lessons)}")
     if old.trainer_sessions != new.trainer_sessions or old.tpack != new.tpack or old.competences != new.competences:
         changes.append("teacher track or competences changed")
-    return "; ".join(changes) or "no change in lessons or quizzes (a file was touched or a media file changed)"
+    return "; ".join(changes)  # empty: only media, or a file saved without a change
 
 
 def _slugs_in_broken_quiz_files(quizzes_dir: Path, loaded: dict[str, Quiz]) -> set[str]:

@@ -86,14 +86,22 @@ def _state() -> _Loaded:
 
 
 def fingerprint(*folders: Path) -> Fingerprint:
-    """Every content file with its modification time and size: any edit gives a new fingerprint."""
+    """Every content file with its modification time and size: any edit gives a new fingerprint.
+    Hidden files and editor backups (``.x.swp``, ``x~``) are left out: an editor writing them while
+    an author types must not make every worker load the content again."""
     files: Fingerprint = {}
     for folder in folders:
         for path in sorted(folder.rglob("*")):
+            if _editor_file(path.relative_to(folder)):
+                continue
             state = file_state(path)
             if state is not None and path.is_file():
                 files[str(path)] = state
     return files
+
+
+def _editor_file(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts) or relative.name.endswith("~")
 
 
 def file_state(path: Path) -> FileState:
@@ -143,7 +151,8 @@ def refresh() -> bool:
         state.catalog, state.files, state.refused = catalog, files, None
         state.cache = RenderCache()
     page_cache.forget_pages()
-    current_app.logger.info("course content reloaded: %s", changes)
+    if changes:
+        current_app.logger.info("course content reloaded: %s", changes)
     return True
 
 

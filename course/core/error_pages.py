@@ -43,7 +43,7 @@ MESSAGES = {
 }
 UNREACHABLE_AFTER_SENDING = (
     "De site kan nu niet bij zijn gegevens. Wat je net verstuurde, is misschien niet opgeslagen. "
-    "Ga over een minuut terug en probeer het opnieuw. Was het toch al opgeslagen, dan zie je dat dan."
+    "Ga over een minuut terug en probeer het opnieuw. Als het toch al was opgeslagen, zie je dat vanzelf."
 )
 
 

@@ -2,8 +2,8 @@
 "Internal Server Error", and the log gets one line per request instead of a traceback.
 
 On SQLite the database file is removed under the running app (or held locked past the busy
-timeout); on PostgreSQL the app is pointed at a port where nothing listens, which disturbs no other
-database on the server.
+timeout); on PostgreSQL the app is pointed at a port where nothing listens, or its connections run
+through a relay that the test cuts. Neither disturbs any other database on the server.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from bench.server import STUDENT_PASSWORD, free_port, gunicorn, seed
 from course.core.extensions import db
 
 from .conftest import ON_POSTGRES, Auth, Backend, csrf_token, make_test_app, sqlite_only
+from .tcp_cut import CuttableRelay
 
 LESSON = "/lessons/wie-ben-jij-online"
 
@@ -176,3 +177,28 @@ def test_gunicorn_answers_the_dutch_503_when_the_database_file_is_removed(tmp_pa
         assert "<h1>Even niet bereikbaar</h1>" in response.text and "Internal Server Error" not in response.text
     assert health.status_code == 503
     assert not database.exists()
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL going away mid-run; the SQLite tests remove the file")
+def test_postgresql_cut_while_the_app_runs_gives_503_pages_and_no_traceback(tmp_path, backend, caplog):
+    url = make_url(backend.url)
+    relay = CuttableRelay(url.host or "127.0.0.1", url.port or 5432)
+    through_relay = url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+    application = make_test_app(tmp_path, backend, DATABASE_URL=through_relay, PROPAGATE_EXCEPTIONS=False)
+    client = application.test_client()
+    auth = Auth(application, client)
+    try:
+        auth.make_user("sanne")
+        auth.login("sanne")
+        token = csrf_token(client, LESSON)  # the pool now holds live connections through the relay
+        relay.cut()
+        with caplog.at_level(logging.WARNING):
+            pages = [client.get(LESSON), client.post(f"{LESSON}/done", data={"csrf_token": token}), client.get(LESSON)]
+    finally:
+        with application.app_context():
+            db.engine.dispose()
+        backend.reset()
+    for response in pages:
+        assert_dutch_page(response, 503, "Even niet bereikbaar")
+    assert [r for r in caplog.records if r.exc_info] == []  # no traceback from the app or the pool
+    assert len([r for r in caplog.records if "database unreachable" in r.getMessage()]) == 3

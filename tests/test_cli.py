@@ -152,3 +152,11 @@ def test_db_current_on_a_new_installation_says_how_to_make_the_database(tmp_path
     assert result.exit_code == 0, result.output
     assert f"{missing} does not exist; `flask --app wsgi db upgrade` makes it" in result.output
     assert not missing.exists()
+
+
+def test_a_mistyped_revision_is_one_line_that_says_where_to_look(runner):
+    for command in (["db", "downgrade", "0x02"], ["db", "upgrade", "0x04"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "Can't locate revision" in lines[0] and "db current" in lines[0]

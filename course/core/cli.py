@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
+from alembic.util import CommandError
 from flask.cli import AppGroup
 
 from . import migrate
@@ -12,11 +16,21 @@ from .sqlite_file import sqlite_path
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 
 
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """A mistyped revision is one line that says what to do, not an Alembic traceback."""
+    try:
+        yield
+    except CommandError as err:
+        raise click.ClickException(f"{err}. `flask --app wsgi db current` shows the revisions.") from None
+
+
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Bring the database to the newest schema (or REVISION), keeping every row."""
-    migrate.upgrade(db.engine, revision)
+    with _one_line_errors():
+        migrate.upgrade(db.engine, revision)
     click.echo(f"Database at revision {migrate.current_revision(db.engine)}.")
 
 
@@ -25,7 +39,8 @@ def db_upgrade(revision: str) -> None:
 @click.option("--yes", is_flag=True, help="Drop tables that hold rows without asking.")
 def db_downgrade(revision: str, yes: bool) -> None:
     """Step the schema back to REVISION (use with a backup at hand)."""
-    doomed = migrate.rows_a_downgrade_drops(db.engine, revision)
+    with _one_line_errors():
+        doomed = migrate.rows_a_downgrade_drops(db.engine, revision)
     if doomed and not yes:
         listed = ", ".join(f"{name} ({rows} row{'s' if rows != 1 else ''})" for name, rows in doomed.items())
         click.echo(f"Downgrading to {revision} drops tables that hold data: {listed}.")

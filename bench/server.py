@@ -89,9 +89,31 @@ def temporary_sqlite() -> Iterator[str]:
         yield f"sqlite:///{folder}/course.sqlite"
 
 
+@dataclass
+class Server:
+    """A running gunicorn: its base URL and its master process."""
+
+    base: str
+    process: subprocess.Popen[str]
+
+    def worker_pids(self) -> list[int]:
+        """The master's worker processes right now (Linux: read from /proc)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+
 @contextmanager
 def gunicorn(database_url: str, workers: int = 2, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """Serve wsgi:app with gunicorn.conf.py; yields the base URL and stops the server after."""
+    with gunicorn_server(database_url, workers, extra_env) as server:
+        yield server.base
+
+
+@contextmanager
+def gunicorn_server(
+    database_url: str, workers: int = 2, extra_env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """Like ``gunicorn``, yielding the server itself, for tests that do things to its workers."""
     port = free_port()
     env = {
         **os.environ,
@@ -116,7 +138,7 @@ def gunicorn(database_url: str, workers: int = 2, extra_env: dict[str, str] | No
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, process)
-        yield base
+        yield Server(base, process)
     finally:
         _stop(process)
         if process.stderr is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -31,6 +32,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
         hops = int(app.config["TRUSTED_PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    if app.logger.level == logging.NOTSET:
+        app.logger.setLevel(logging.INFO)  # content reloads are logged at INFO
     if not app.config.get("SECRET_KEY"):
         from .core.secret import instance_secret_key
 
@@ -93,9 +96,11 @@ def _commands() -> list[click.Command]:
     from .core.backup import backup_command
     from .core.cli import db_cli
     from .core.content_cli import course_cli
+    from .core.restore import restore_command
     from .demo.cli import demo_command
     from .lti.cli import lti_cli
     from .privacy.cli import privacy_cli
     from .quizzes.cli import quizzes_cli
 
-    return [db_cli, users_cli, demo_command, course_cli, quizzes_cli, backup_command, privacy_cli, lti_cli]
+    return [db_cli, users_cli, demo_command, course_cli, quizzes_cli, backup_command, restore_command, privacy_cli,
+            lti_cli]

@@ -5,6 +5,8 @@ from course.core.extensions import db
 from course.core.migrate import downgrade, upgrade
 from course.models import Base, SchoolClass, User
 
+from .conftest import make_test_app, sqlite_only
+
 
 def test_users_create_reads_password_from_stdin(app, runner):
     result = runner.invoke(
@@ -113,3 +115,48 @@ def test_downgrade_to_base_and_back(empty_database_url):
     upgrade(engine)
     assert "users" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_downgrade_asks_before_dropping_tables_that_hold_rows(app, runner):
+    runner.invoke(args=["users", "create", "bakker", "--role", "teacher"], input="een lang wachtwoord\n")
+    refused = runner.invoke(args=["db", "downgrade", "base"], input="n\n")
+    assert refused.exit_code == 1
+    assert "drops tables that hold data" in refused.output and "users (1 row)" in refused.output
+    assert "backup" in refused.output and "Drop them? [y/N]" in refused.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+        db.session.remove()
+    try:
+        confirmed = runner.invoke(args=["db", "downgrade", "base", "--yes"])
+        assert confirmed.exit_code == 0, confirmed.output
+        with app.app_context():
+            assert "users" not in inspect(db.engine).get_table_names()
+    finally:
+        assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+
+def test_downgrade_that_drops_only_empty_tables_does_not_ask(app, runner):
+    try:
+        result = runner.invoke(args=["db", "downgrade", "0002"])  # drops login_failures, which is empty
+        assert result.exit_code == 0, result.output
+        assert "Drop them?" not in result.output and "Database at revision 0002" in result.output
+    finally:
+        assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+
+@sqlite_only
+def test_db_current_on_a_new_installation_says_how_to_make_the_database(tmp_path, backend):
+    missing = tmp_path / "new-installation.sqlite"
+    application = make_test_app(tmp_path, backend, DATABASE_URL=f"sqlite:///{missing}")
+    result = application.test_cli_runner().invoke(args=["db", "current"])
+    assert result.exit_code == 0, result.output
+    assert f"{missing} does not exist; `flask --app wsgi db upgrade` makes it" in result.output
+    assert not missing.exists()
+
+
+def test_a_mistyped_revision_is_one_line_that_says_where_to_look(runner):
+    for command in (["db", "downgrade", "0x02"], ["db", "upgrade", "0x04"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "Can't locate revision" in lines[0] and "db current" in lines[0]

@@ -1,11 +1,16 @@
 """`flask --app wsgi course check` and the app's refusal to start on broken content, on a copy of
-the real course with deliberate mistakes."""
+the real course with deliberate mistakes: gunicorn, `flask run` (and so `make run`) stop with every
+problem listed once and no traceback."""
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
+from bench.server import free_port
 from course import create_app
 from course.content.errors import ContentError
 
@@ -83,3 +88,63 @@ def test_the_app_refuses_to_start_on_broken_content_with_the_same_messages(app, 
             }
         )
     assert [str(p) for p in refused.value.problems] == reported
+
+
+# -- the real entry points, as an administrator starts them -----------------------------------
+
+
+def run_entry_point(command: list[str], lessons, quizzes, tmp_path) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "LESSONS_DIR": str(lessons),
+        "QUIZZES_DIR": str(quizzes),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/course.sqlite",
+        "SECRET_KEY": "entry-point-test",
+    }
+    env.pop("TEST_DATABASE_URL", None)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def broken_course(course_copy, tmp_path):
+    lessons, quizzes = course_copy
+    break_course(lessons, quizzes)
+    checked = run_entry_point(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "course", "check"], lessons, quizzes, tmp_path
+    )
+    problems = checked.stdout.strip().splitlines()[:-1]
+    assert checked.returncode == 1 and len(problems) >= 3
+    return lessons, quizzes, problems
+
+
+@pytest.mark.parametrize(
+    "server",
+    [
+        pytest.param(["-m", "flask", "--app", "wsgi", "run", "--port", "{port}"], id="flask run"),
+        pytest.param(
+            ["-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", "127.0.0.1:{port}", "wsgi:app"], id="gunicorn"
+        ),
+    ],
+)
+def test_servers_refuse_broken_content_listing_each_problem_once(broken_course, tmp_path, server):
+    lessons, quizzes, problems = broken_course
+    command = [sys.executable, *(part.format(port=free_port()) for part in server)]
+    refused = run_entry_point(command, lessons, quizzes, tmp_path)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode == 1, output
+    assert "Traceback" not in output and "ContentError" not in output
+    for problem in problems:
+        assert output.count(problem) == 1, (problem, output)
+    assert f"The app does not start: the course content has {len(problems)} problems (above)." in output
+    assert "course check" in output.splitlines()[-1]
+
+
+def test_course_check_lists_each_problem_once_and_other_commands_stay_quiet(broken_course, tmp_path):
+    lessons, quizzes, problems = broken_course
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    checked = run_entry_point([*flask, "course", "check"], lessons, quizzes, tmp_path)
+    output = checked.stdout + checked.stderr
+    assert all(output.count(problem) == 1 for problem in problems), output
+    upgraded = run_entry_point([*flask, "db", "upgrade"], lessons, quizzes, tmp_path)  # what `make run` does first
+    assert upgraded.returncode == 0 and "Database at revision" in upgraded.stdout
+    assert not any(problem in upgraded.stdout + upgraded.stderr for problem in problems)

@@ -1,11 +1,18 @@
 """A whole class pressing "submit" in the same second, against a real gunicorn with several
-workers: every submission succeeds, nothing is lost or doubled, no "database is locked"."""
+workers: every submission succeeds, nothing is lost or doubled, no "database is locked"; and when a
+worker is killed in the middle of it, no acknowledged submit is lost and none is stored twice."""
+
+import os
+import signal
+import threading
+import time
 
 import pytest
+import requests
 from sqlalchemy import create_engine, func, select
 
 from bench.clients import Student, at_once
-from bench.server import STUDENT_PASSWORD, gunicorn, seed
+from bench.server import STUDENT_PASSWORD, gunicorn, gunicorn_server, seed
 from course.content.catalog import load_catalog
 from course.models import AttemptItem, QuizAttempt
 
@@ -91,3 +98,62 @@ def test_a_class_double_clicks_submit_and_still_stores_one_attempt_each(empty_da
     per_user, items = stored(empty_database_url)
     assert len(per_user) == count and set(per_user.values()) == {1}
     assert items == count * questions
+
+
+def test_a_worker_killed_mid_burst_loses_no_acknowledged_submit_and_doubles_none(
+    empty_database_url, quiz_form, close_later
+):
+    """kill -9 of a worker while the class submits: a request it was handling gets no answer. The
+    student presses the button again and lands on the review, whether the first submit was stored
+    (the worker died after the commit) or not (then the retry stores it)."""
+    form, questions = quiz_form
+    seeded = seed(empty_database_url, CLASS_SIZE)
+    with gunicorn_server(empty_database_url, workers=3) as server:
+        students, started = started_students(server.base, seeded.students, close_later)
+        first_answer = threading.Event()
+        killed: list[int] = []
+
+        def submit(i):
+            token, csrf = started[i]
+            try:
+                return students[i].submit(QUIZ, token, {**form, "csrf_token": csrf})
+            finally:
+                first_answer.set()
+
+        def kill_a_worker_once_answers_come_in():
+            first_answer.wait(timeout=60)
+            victim = server.worker_pids()[0]
+            os.kill(victim, signal.SIGKILL)
+            killed.append(victim)
+
+        killer = threading.Thread(target=kill_a_worker_once_answers_come_in)
+        killer.start()
+        results = [result for _, result in at_once(len(students), submit)]
+        killer.join()
+        acknowledged = {i for i, r in enumerate(results) if not isinstance(r, Exception) and r.status_code == 302}
+        unanswered = [i for i in range(len(students)) if i not in acknowledged]
+        assert all(
+            isinstance(results[i], requests.RequestException) or results[i].status_code >= 500 for i in unanswered
+        ), [results[i] for i in unanswered]
+
+        retries = {i: retry_submit(students[i], started[i], form) for i in unanswered}
+        assert killed and killed[0] not in server.worker_pids()  # gunicorn replaced the worker
+    assert all(r.status_code == 302 and r.headers["Location"].endswith("/review") for r in retries.values())
+    per_user, items = stored(empty_database_url)
+    assert len(per_user) == CLASS_SIZE and set(per_user.values()) == {1}  # none lost, none doubled
+    assert items == CLASS_SIZE * questions
+
+
+def retry_submit(student, started, form, attempts: int = 5):
+    """The student presses "Inleveren" again until the server answers (a new worker may be starting)."""
+    token, csrf = started
+    for _ in range(attempts):
+        try:
+            response = student.submit(QUIZ, token, {**form, "csrf_token": csrf})
+        except requests.RequestException:
+            time.sleep(0.5)
+            continue
+        if response.status_code < 500:
+            return response
+        time.sleep(0.5)
+    raise AssertionError(f"{student.username} got no answer after {attempts} tries")

@@ -82,6 +82,26 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
     )
 
 
+def describe_changes(old: Catalog, new: Catalog) -> str:
+    """What a reload changed, for the log: every quiz with its new version, lessons by slug ("" for
+    nothing a page shows)."""
+    changes = []
+    for slug, quiz in new.quizzes.items():
+        before = old.quizzes.get(slug)
+        if before is None:
+            changes.append(f"new quiz {slug} version {quiz.version}")
+        elif before.version != quiz.version:
+            changes.append(f"quiz {slug} now version {quiz.version} (was {before.version})")
+    changes += [f"quiz {slug} removed" for slug in old.quizzes if slug not in new.quizzes]
+    lessons = [slug for slug, lesson in new.lessons.items() if old.lessons.get(slug) != lesson]
+    lessons += [slug for slug in old.lessons if slug not in new.lessons]
+    if lessons:
+        changes.append(f"lessons changed: {', '.join(lessons)}")
+    if old.trainer_sessions != new.trainer_sessions or old.tpack != new.tpack or old.competences != new.competences:
+        changes.append("teacher track or competences changed")
+    return "; ".join(changes)  # empty: only media, or a file saved without a change
+
+
 def _slugs_in_broken_quiz_files(quizzes_dir: Path, loaded: dict[str, Quiz]) -> set[str]:
     """Slugs named by quiz file names that failed to load, so a lesson linking to a broken quiz
     is not reported a second time as linking to a missing one."""

@@ -3,12 +3,15 @@
 Loaders never raise on bad content: they return what could be loaded plus every problem
 found, each as ``Problem(path, line, message)`` with a file line, so ``course check`` can
 list all mistakes at once. Paths in problems start at the content folder (``lessons/...``).
+
+A loaded lesson holds the text that was checked: the app shows that text, not whatever the file
+holds at the moment a page is rendered.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote
@@ -17,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .errors import Problem
+from .file_limits import LESSON_FILES, size_problem
 from .render import url_scheme
 from .yamlsource import LineDict, LineList, load_yaml
 
@@ -62,6 +66,8 @@ class Lesson:
     path: Path
     body_line: int  # file line where the markdown body starts
     guide_path: Path | None
+    body: str = field(default="", repr=False)  # the markdown that was checked
+    guide: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,7 @@ class TrainerSession:
     materials: tuple[str, ...]
     path: Path
     body_line: int
+    body: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,10 @@ def media_link_target(href: str) -> str | None:
 
 def _read(path: Path, display: str, problems: list[Problem]) -> str | None:
     """File text as UTF-8 (a BOM is dropped); a problem instead of an exception."""
+    too_large = size_problem(path, display, LESSON_FILES)
+    if too_large is not None:
+        problems.append(too_large)
+        return None
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -132,7 +143,7 @@ def _read(path: Path, display: str, problems: list[Problem]) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        problems.append(Problem(display, line, "file is not valid UTF-8 text"))
+        problems.append(Problem(display, line, "the file is not UTF-8 text: save it as UTF-8"))
         return None
     return text.removeprefix("\ufeff")
 
@@ -170,7 +181,7 @@ def _split_front_matter(text: str) -> _Parts | str:
                 body="\n".join(lines[index + 1 :]),
                 body_line=index + 2,
             )
-    return "front matter is not closed with a line '---'"
+    return "front matter is not closed: add a line '---' after the last key"
 
 
 def _display(root_name: str, *parts: str) -> str:
@@ -210,7 +221,8 @@ class _Fields:
                 self._fail(self.data.line, f"missing required key '{self.name(key)}'")
         for key in self.data:
             if key not in required and key not in optional:
-                self._fail(self.line(key), f"unknown key {self.name(str(key))!r}")
+                allowed = ", ".join(self.name(k) for k in (*required, *optional))
+                self._fail(self.line(key), f"unknown key '{self.name(str(key))}' (allowed: {allowed})")
 
     def number(self, key: str, low: int, high: int | None, what: str) -> int | None:
         if key not in self.data:
@@ -227,7 +239,7 @@ class _Fields:
             return None
         value = self.data[key]
         if not isinstance(value, str) or not value.strip():
-            self._fail(self.line(key), f"'{self.name(key)}' must be a non-empty text")
+            self._fail(self.line(key), f"'{self.name(key)}' must be text, and not empty")
             return None
         return value.strip()
 
@@ -332,22 +344,22 @@ def _link_problem(href: str, image: bool, ctx: _LinkContext) -> str | None:
     shown = unquote(href)
     scheme = url_scheme(href)
     if image and (scheme is not None or href.startswith("//")):
-        return f"image must be a file in media/, not {shown!r}"
+        return f"image must be a file in media/, not '{shown}'"
     if scheme is not None:
         if scheme in WEB_PROTOCOLS:
             return None
-        return f"link not allowed: {shown!r} (use https://, mailto:, a lesson or media/)"
+        return f"link not allowed: '{shown}' (use https://, mailto:, a lesson or media/)"
     if href.startswith("//") or href.startswith("/\\"):
-        return f"link not allowed: {shown!r} (write web links with https://)"
+        return f"link not allowed: '{shown}' (write web links with https://)"
     if href.startswith("#") and not image:
         return None
     target = link_target(href)
     if target is None:
         kind = "image" if image else "link"
-        return f"broken {kind}: {shown!r} is not a lesson file (NN-slug.md) or media/ file"
+        return f"broken {kind}: '{shown}' is not a lesson file (NN-slug.md) or a file in media/"
     if target.kind == "lesson":
         if image:
-            return f"image must be a file in media/, not {shown!r}"
+            return f"image must be a file in media/, not '{shown}'"
         name = f"{target.number:02d}-{target.name}.md"
         return None if name in ctx.lesson_files else f"broken link: {name} does not exist"
     if (ctx.media_dir / target.name).is_file():
@@ -373,7 +385,8 @@ def load_competences(path: Path) -> tuple[dict[str, Competence], list[Problem]]:
     if problems:
         return {}, problems
     if not isinstance(data, LineList):
-        problems.append(Problem(display, 1, "must be a list of competences"))
+        message = "the file must be a list of competences, each with id, name, group and description"
+        problems.append(Problem(display, 1, message))
         return {}, problems
     result: dict[str, Competence] = {}
     first_line: dict[str, int] = {}
@@ -429,7 +442,7 @@ def _read_front_matter(
     before = len(problems)
     data = _yaml(parts.front, display, parts.front_line, problems)
     if data is None and len(problems) == before:
-        problems.append(Problem(display, 1, "front matter is empty"))
+        problems.append(Problem(display, 1, "front matter is empty: write the keys between the two '---' lines"))
         return None, parts
     if data is not None and not isinstance(data, LineDict):
         message = "front matter must be a mapping of keys to values"
@@ -444,7 +457,7 @@ def _check_file_name(
     if number is not None and slug is not None:
         expected = f"{number:02d}-{slug}.md"
         if name != expected:
-            message = f"file name does not match number and slug: expected {expected}"
+            message = f"file name does not match number and slug: name it {expected}"
             problems.append(Problem(display, 1, message))
     elif not LESSON_FILE_RE.match(name):
         problems.append(Problem(display, 1, "file name must look like NN-slug.md"))
@@ -467,6 +480,7 @@ def _load_lesson(
     competence_ids: set[str],
     quiz_slugs: set[str] | None,
     ctx: _LinkContext,
+    guides: dict[str, str],
     problems: list[Problem],
 ) -> _Candidate:
     data, parts = _read_front_matter(path, display, problems)
@@ -483,10 +497,11 @@ def _load_lesson(
     if competences is not None:
         for ident, line in zip(competences, data["competences"].item_lines, strict=False):
             if ident not in competence_ids:
-                problems.append(Problem(display, line, f"unknown competence {ident!r}"))
+                problems.append(Problem(display, line, f"unknown competence '{ident}' (not in competences.yaml)"))
     quiz = fields.slug("quiz")
     if quiz is not None and quiz_slugs is not None and quiz not in quiz_slugs:
-        problems.append(Problem(display, data.line_of("quiz"), f"quiz '{quiz}' does not exist"))
+        message = f"quiz '{quiz}' does not exist in quizzes/ (check the slug, or leave 'quiz' out)"
+        problems.append(Problem(display, data.line_of("quiz"), message))
     assignment = _assignment(fields, display, problems)
     _check_file_name(path.name, number, slug, display, problems)
     _check_body(parts.body, parts.body_line, display, ctx, problems)
@@ -498,6 +513,7 @@ def _load_lesson(
             duration=duration, competences=competences, quiz=quiz,
             assignment=assignment, path=path, body_line=parts.body_line,
             guide_path=guide if guide.is_file() else None,
+            body=parts.body, guide=guides.get(guide.name),
         )  # fmt: skip
     return _Candidate(lesson, display, number, slug, data.line_of("number"), data.line_of("slug"))
 
@@ -568,18 +584,22 @@ def load_lessons(
     lesson_files = [p for p in files if not p.name.endswith(GUIDE_SUFFIX)]
     guides = [p for p in files if p.name.endswith(GUIDE_SUFFIX)]
     ctx = _LinkContext(frozenset(p.name for p in lesson_files), lessons_dir / MEDIA_DIR)
+    guide_texts = {
+        guide.name: text
+        for guide in guides
+        if (text := _check_guide(guide, _display(root, guide.name), ctx, problems)) is not None
+    }
     candidates = [
-        _load_lesson(p, _display(root, p.name), competence_ids, quiz_slugs, ctx, problems)
+        _load_lesson(p, _display(root, p.name), competence_ids, quiz_slugs, ctx, guide_texts, problems)
         for p in lesson_files
     ]
     kept = _unique(candidates, problems)
-    for guide in guides:
-        _check_guide(guide, _display(root, guide.name), ctx, problems)
     lessons = sorted((c.item for c in kept if isinstance(c.item, Lesson)), key=_by_number)
     return {lesson.slug: lesson for lesson in lessons}, sorted(set(problems))
 
 
-def _check_guide(path: Path, display: str, ctx: _LinkContext, problems: list[Problem]) -> None:
+def _check_guide(path: Path, display: str, ctx: _LinkContext, problems: list[Problem]) -> str | None:
+    """Check a teacher guide; its text when it could be read."""
     match = GUIDE_FILE_RE.match(path.name)
     if not match:
         problems.append(Problem(display, 1, "file name must look like NN-slug.docent.md"))
@@ -590,31 +610,22 @@ def _check_guide(path: Path, display: str, ctx: _LinkContext, problems: list[Pro
     text = _read(path, display, problems)
     if text is not None:
         _check_body(text, 1, display, ctx, problems)
-
-
-def _body(path: Path, body_line: int) -> str:
-    text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
-    parts = _split_front_matter(text)
-    if isinstance(parts, _Parts):
-        return parts.body
-    return "\n".join(text.split("\n")[body_line - 1 :])
+    return text
 
 
 def lesson_body(lesson: Lesson) -> str:
-    """The markdown body of a lesson (read on demand; the render cache avoids repeats)."""
-    return _body(lesson.path, lesson.body_line)
+    """The markdown body of a lesson, as it was checked."""
+    return lesson.body
 
 
 def guide_text(lesson: Lesson) -> str | None:
     """The teacher guide markdown, or None when the lesson has no guide."""
-    if lesson.guide_path is None or not lesson.guide_path.is_file():
-        return None
-    return lesson.guide_path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    return lesson.guide
 
 
 def trainer_body(session: TrainerSession) -> str:
-    """The markdown body of a trainer session."""
-    return _body(session.path, session.body_line)
+    """The markdown body of a trainer session, as it was checked."""
+    return session.body
 
 
 # --- trainer sessions ----------------------------------------------------------------------
@@ -642,7 +653,7 @@ def _load_session(
     if fields.ok and number and slug and title and duration and goals and materials is not None:
         session = TrainerSession(
             number=number, slug=slug, title=title, duration=duration, goals=goals,
-            materials=materials, path=path, body_line=parts.body_line,
+            materials=materials, path=path, body_line=parts.body_line, body=parts.body,
         )  # fmt: skip
     return _Candidate(session, display, number, slug, data.line_of("number"), data.line_of("slug"))
 

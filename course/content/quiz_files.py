@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import Problem
+from .file_limits import QUIZ_FILES, size_problem
 from .yamlsource import LineDict, LineList, load_yaml
 
 KINDS = ("single", "multiple", "truefalse", "ordering", "matching")
@@ -41,6 +42,9 @@ _ANY_KIND_KEYS = tuple(dict.fromkeys(k for keys in _KIND_KEYS.values() for k in 
 _OPTION_KEYS = ("id", "text", "correct", "feedback", "misconception")
 _ITEM_KEYS = ("id", "text")
 _PAIR_KEYS = ("id", "left", "right", "feedback", "misconception")
+CORRECT_OPTION_WITH_TAG = (
+    "a correct option takes no misconception tag: remove 'misconception' here (only wrong options have one)"
+)
 
 
 @dataclass(frozen=True)
@@ -166,9 +170,10 @@ def load_misconceptions(path: Path) -> tuple[dict[str, str], list[Problem]]:
     if problems:
         return tags, problems
     if data is None:
-        return tags, [Problem(shown, 1, "empty file: expected 'tag: explanation' lines")]
+        return tags, [Problem(shown, 1, "the file is empty: write one 'tag: explanation' line per misconception")]
     if not isinstance(data, LineDict):
-        return tags, [Problem(shown, _line(data), "expected a mapping of 'tag: explanation'")]
+        message = f"write one 'tag: explanation' line per misconception, not {_show(data)}"
+        return tags, [Problem(shown, _line(data), message)]
     for tag, explanation in data.items():
         line = data.line_of(tag)
         if not isinstance(tag, str) or not _SLUG.fullmatch(tag):
@@ -197,7 +202,7 @@ def load_quizzes(quizzes_dir: Path, misconceptions: dict[str, str]) -> tuple[dic
         if path.name.startswith("."):  # editor and lock files
             continue
         if path.suffix == ".yml":
-            problems.append(Problem(shown, 1, "quiz files end in .yaml, not .yml"))
+            problems.append(Problem(shown, 1, "quiz files end in .yaml, not .yml: rename the file"))
             continue
         if path.suffix != ".yaml" or path.name in NOT_QUIZ_FILES or not _is_file(path):
             continue
@@ -206,7 +211,8 @@ def load_quizzes(quizzes_dir: Path, misconceptions: dict[str, str]) -> tuple[dic
         if checker.slug is not None:
             slug, line = checker.slug
             if slug in slug_owner:
-                checker.report(line, f"duplicate quiz slug '{slug}' (also in {slug_owner[slug]})")
+                message = f"duplicate quiz slug '{slug}' (also in {slug_owner[slug]}): give each quiz its own slug"
+                checker.report(line, message)
                 quiz = None
             else:
                 slug_owner[slug] = shown
@@ -218,13 +224,16 @@ def load_quizzes(quizzes_dir: Path, misconceptions: dict[str, str]) -> tuple[dic
 
 def _read(path: Path, shown: str) -> tuple[bytes | None, Any, list[Problem]]:
     """Read a file once (bytes for the version, parsed YAML for the checks); never raises."""
+    too_large = size_problem(path, shown, QUIZ_FILES)
+    if too_large is not None:
+        return None, None, [too_large]
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
     except OSError as err:
         return None, None, [Problem(shown, 1, f"cannot read file: {err.strerror or err}")]
     except UnicodeDecodeError:
-        return None, None, [Problem(shown, 1, "cannot read file: not UTF-8 text")]
+        return None, None, [Problem(shown, 1, "the file is not UTF-8 text: save it as UTF-8")]
     try:
         data, problems = load_yaml(text, shown)
     except Exception as err:  # noqa: BLE001 - belt and braces: odd YAML must never crash start-up
@@ -303,7 +312,7 @@ class _QuizChecker:
             return None
         if not isinstance(value, str) or not _ID.fullmatch(value):
             hint = " (put it in quotes)" if _is_int(value) else ""
-            message = f"id {_show(value)} in {where} must be text of letters, digits, '-' or '_'{hint}"
+            message = f"id {_show(value)} in {where} must be made of letters, digits, '-' and '_'{hint}"
             self.report(m.line_of("id"), message)
             return None
         return value
@@ -326,7 +335,8 @@ class _QuizChecker:
             self.report(line, f"misconception in {where} must be a tag from misconceptions.yaml, not {_show(value)}")
             return None
         if value not in self.misconceptions:
-            self.report(line, f"misconception tag '{value}' is not in misconceptions.yaml")
+            message = f"misconception tag '{value}' is not in misconceptions.yaml (check the spelling, or add it there)"
+            self.report(line, message)
             return None
         return value
 
@@ -351,7 +361,7 @@ class _QuizChecker:
         if value is None:
             return
         if value in seen:
-            self.report(line, f"duplicate {what} '{value}' (first on line {seen[value]})")
+            self.report(line, f"duplicate {what} '{value}' (also on line {seen[value]}): give each its own id")
         else:
             seen[value] = line
 
@@ -363,7 +373,7 @@ class _QuizChecker:
         if problems or raw is None:
             return None
         if data is None:
-            self.report(1, "empty file: expected a quiz (slug, title, policy, questions)")
+            self.report(1, "the file is empty: a quiz needs slug, title, policy and questions")
             return None
         top = self.mapping(data, _line(data), "a quiz file")
         if top is None:
@@ -418,7 +428,7 @@ class _QuizChecker:
         if match is None:
             return
         if final and match.group(1) != FINAL_NUMBER:
-            message = f"the final quiz file name starts with {FINAL_NUMBER}-, not '{match.group(1)}-'"
+            message = f"the file name of the final quiz must start with {FINAL_NUMBER}-, not '{match.group(1)}-'"
             self.report(top.line_of("final"), message)
         elif not final and match.group(1) == FINAL_NUMBER:
             self.report(line, f"file name {FINAL_NUMBER}-... is for the final quiz: add final: true or renumber")
@@ -461,7 +471,7 @@ class _QuizChecker:
         if entries is None:
             return []
         if not entries:
-            self.report(top.line_of("questions"), "the quiz has no questions")
+            self.report(top.line_of("questions"), "the quiz has no questions: add at least one under 'questions'")
         questions: list[Question] = []
         seen: dict[str, int] = {}
         for value, line in entries:
@@ -528,17 +538,18 @@ class _QuizChecker:
             if correct:
                 correct_lines.append(o.line_of("correct"))
                 if "misconception" in o:
-                    self.report(o.line_of("misconception"), "a correct option has no misconception tag: remove it")
+                    self.report(o.line_of("misconception"), CORRECT_OPTION_WITH_TAG)
             elif "misconception" not in o and not invalid_flag:
                 shown_id = _show(oid if oid is not None else o.get("id"))
-                self.report(o.line, f"wrong option {shown_id} needs a misconception tag")
+                message = f"wrong option {shown_id} needs a misconception tag"
+                self.report(o.line, f"{message}: add 'misconception' with a tag from misconceptions.yaml")
             options.append(Option(oid or "", text or "", correct, feedback or "", tag, o.line))
         if entries and not correct_lines and not unclear:
             rule = "exactly one option" if kind == "single" else "every right option"
             self.report(m.line_of("options"), f"no correct option: mark {rule} with correct: true")
         if kind == "single" and len(correct_lines) > 1:
             message = f"a single question has exactly one correct option, not {len(correct_lines)}"
-            self.report(correct_lines[1], f"{message} (use kind: multiple for tick-all-that-apply)")
+            self.report(correct_lines[1], f"{message}: mark only one, or use kind: multiple for tick-all-that-apply")
         return {"options": tuple(options)}
 
     def check_truefalse(self, m: LineDict, kind: str, where: str) -> dict[str, Any]:
@@ -600,8 +611,8 @@ class _QuizChecker:
                     continue
                 if _norm(text) in texts:
                     other = texts[_norm(text)]
-                    message = f"unequal sides: {side} '{text}' is also in pair '{other}'"
-                    self.report(p.line_of(side), f"{message} (every {side} text must differ)")
+                    message = f"{side} text '{text}' is also the {side} text of pair '{other}'"
+                    self.report(p.line_of(side), f"{message}: every {side} text in a question must be different")
                 else:
                     texts[_norm(text)] = pid or "?"
             pairs.append(Pair(pid or "", left or "", right or "", feedback or "", tag or "", p.line))

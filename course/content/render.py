@@ -1,13 +1,12 @@
 """Markdown to safe HTML: one markdown pipeline, one sanitiser, one render cache.
 
 Every piece of HTML that comes from markdown goes through ``sanitize_html``, so replacing
-bleach later means changing that one function. Rendering is done once per file version
+bleach later means changing that one function. Rendering is done once per loaded content
 (``RenderCache``) or once when user text is saved (``render_user_text``), never per request.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import unicodedata
@@ -259,36 +258,34 @@ def sanitize_html(html: str) -> str:
 
 
 class RenderCache:
-    """Rendered HTML per file version, so a warm page neither reads nor parses the file.
+    """Rendered HTML per content file and variant, for one loaded version of the content.
 
-    Keyed by (path, variant) and checked against the file's (mtime_ns, size); ``misses``
-    counts how often ``produce`` ran, which tests use to prove warm renders do no work.
+    The app makes a new cache whenever it loads changed content, so a warm page neither reads,
+    parses nor even looks at a file. ``misses`` counts how often ``produce`` ran, which tests use
+    to prove warm renders do no work.
     """
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[str, Hashable], tuple[tuple[int, int], str]] = {}
+        self._entries: dict[tuple[str, Hashable], str] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def get(self, path: Path, produce: Callable[[], str], variant: Hashable = None) -> str:
-        """Cached HTML for ``path``, or ``produce()`` if the file changed since last time.
+        """Cached HTML for ``path``, or ``produce()`` the first time.
 
         ``variant`` separates renders of the same file (body vs guide, resolver version).
-        Raises OSError if the file is gone, like reading it would.
         """
-        stat = os.stat(path)
-        version = (stat.st_mtime_ns, stat.st_size)
         key = (str(path), variant)
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and entry[0] == version:
+            html = self._entries.get(key)
+            if html is not None:
                 self.hits += 1
-                return entry[1]
+                return html
             self.misses += 1
         html = produce()
         with self._lock:
-            self._entries[key] = (version, html)
+            self._entries[key] = html
         return html
 
     def clear(self) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem
+from .file_limits import QUIZ_FILES, size_problem
 from .quiz_files import display_path
 from .yamlsource import LineDict, LineList, load_yaml
 
@@ -63,6 +64,9 @@ class Instrument:
 
 def load_instrument(path: Path, base: Path) -> tuple[Instrument | None, list[Problem]]:
     shown = display_path(path, base)
+    too_large = size_problem(path, shown, QUIZ_FILES)
+    if too_large is not None:
+        return None, [too_large]
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -71,7 +75,7 @@ def load_instrument(path: Path, base: Path) -> tuple[Instrument | None, list[Pro
     if problems:
         return None, problems
     if not isinstance(data, LineDict):
-        return None, [Problem(shown, 1, "expected a mapping with scale, bands and domains")]
+        return None, [Problem(shown, 1, "the file must be a mapping with scale, bands and domains")]
     problems += _unknown(data, _TOP_KEYS, shown, "instrument")
     scale = _scale(data, shown, problems)
     bands = _bands(data, shown, problems)
@@ -116,7 +120,8 @@ def _bands(data: LineDict, shown: str, problems: list[Problem]) -> tuple[float, 
     develop, growing = bands.get("develop"), bands.get("growing")
     numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (develop, growing))
     if not numbers or not 1 < develop < growing <= SCALE_POINTS:
-        problems.append(Problem(shown, line, "bands: need 1 < develop < growing <= 5"))
+        message = "bands: 'develop' and 'growing' must be numbers with 1 < develop < growing <= 5"
+        problems.append(Problem(shown, line, message))
         return None
     return float(develop), float(growing)
 
@@ -169,9 +174,8 @@ def _statements(item: LineDict, shown: str, problems: list[Problem], where: str,
         problems += _unknown(entry, _STATEMENT_KEYS, shown, "statement")
         sid, text = entry.get("id"), entry.get("text")
         if not isinstance(sid, str) or not _ID.fullmatch(sid):
-            problems.append(
-                Problem(shown, entry.line_of("id"), f"{where}: statement id must be lowercase letters and digits")
-            )
+            message = f"{where}: statement id must be made of lowercase letters, digits, '-' and '_'"
+            problems.append(Problem(shown, entry.line_of("id"), message))
             continue
         if sid in seen:
             problems.append(Problem(shown, entry.line_of("id"), f"duplicate statement id '{sid}'"))

@@ -76,7 +76,7 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Prob
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = (mark.line + first_line) if mark else first_line
-        reason = err.problem or "ongeldige YAML"
+        reason = err.problem or "not valid YAML"
         return None, [Problem(path, line, f"invalid YAML: {_one_line(reason)}")]
     except yaml.YAMLError as err:
         return None, [Problem(path, first_line, f"invalid YAML: {_one_line(err)}")]
@@ -87,7 +87,7 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Prob
         loader.dispose()
     if loader.duplicate_keys:
         return None, [
-            Problem(path, line + first_line - 1, f"duplicate key '{key}': it appears more than once here")
+            Problem(path, line + first_line - 1, f"duplicate key '{key}': it appears more than once here, keep one")
             for line, key in loader.duplicate_keys
         ]
     if first_line != 1:

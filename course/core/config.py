@@ -27,6 +27,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
         "SQLITE_BUSY_TIMEOUT_MS": 10_000,
         "CHECK_CONTENT_ON_START": True,
+        # How often a worker looks for edited lesson and quiz files (a quiz's own file is looked at
+        # every time it is opened, started or handed in).
+        "CONTENT_CHECK_SECONDS": 1.0,
         # The privacy statement and `flask privacy purge` both read this: they cannot drift apart.
         "ARCHIVED_CLASS_RETENTION_MONTHS": 12,
         "TPACK_MIN_GROUP": 5,  # fewer cohort members with a scan than this: no TPACK numbers at all

@@ -12,6 +12,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
+from .sqlite_file import open_without_creating, sqlite_path, watch_file
+
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _reading: ContextVar[bool] = ContextVar("course_db_reading", default=False)
 
@@ -83,7 +85,10 @@ def make_engine(url: str, busy_timeout_ms: int = 10_000) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
 
-    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+    engine = create_engine(open_without_creating(url), connect_args={"timeout": busy_timeout_ms / 1000})
+    path = sqlite_path(url)
+    if path is not None:
+        watch_file(engine, path)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, connection_record: Any) -> None:

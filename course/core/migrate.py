@@ -9,11 +9,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import func, inspect, select, table
 from sqlalchemy.engine import Connection, Engine
 
 from .config import PROJECT_ROOT
+from .sqlite_file import create_if_missing
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+VERSION_TABLE = "alembic_version"
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -24,6 +28,8 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to ``revision``; on a new SQLite installation this makes the database file."""
+    create_if_missing(engine.url)
     cfg = alembic_config(engine)
     with _migrating(engine) as connection:
         cfg.attributes["connection"] = connection
@@ -58,6 +64,28 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
+def rows_a_downgrade_drops(engine: Engine, revision: str) -> dict[str, int]:
+    """Tables that hold rows now and would be gone after downgrading to ``revision``, with their
+    row counts. Found by running the downgrade in a transaction that is rolled back (both SQLite
+    and PostgreSQL undo schema changes with it), so relative targets like ``-1`` work too."""
+    with engine.connect() as connection:
+        before = {name: _rows(connection, name) for name in inspect(connection).get_table_names()}
+    cfg = alembic_config(engine)
+    with engine.connect() as connection:
+        trial = connection.begin()
+        try:
+            cfg.attributes["connection"] = connection
+            command.downgrade(cfg, revision)
+            after = set(inspect(connection).get_table_names())
+        finally:
+            trial.rollback()
+    return {name: rows for name, rows in before.items() if name not in after and name != VERSION_TABLE and rows}
+
+
+def _rows(connection: Connection, name: str) -> int:
+    return int(connection.scalar(select(func.count()).select_from(table(name))) or 0)
+
+
 def make_revision(engine: Engine, message: str) -> None:
     cfg = alembic_config(engine)
     with engine.begin() as connection:
@@ -72,3 +100,11 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision(engine: Engine) -> str | None:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def knows_revision(engine: Engine, revision: str) -> bool:
+    """Is ``revision`` one of this app's migrations (a database from a newer app is not)?"""
+    try:
+        return ScriptDirectory.from_config(alembic_config(engine)).get_revision(revision) is not None
+    except CommandError:
+        return False

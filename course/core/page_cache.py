@@ -39,6 +39,13 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"csrf_token": page_csrf_token})
 
 
+def forget_pages() -> None:
+    """Drop every kept page: the content they were rendered from has changed."""
+    pages = current_app.extensions.get(EXTENSION)
+    if pages is not None:
+        pages.clear()
+
+
 def page_csrf_token() -> str:
     """The template's ``csrf_token()``: the real token, or the marker while a page is cached."""
     if g.get("rendering_cached_page"):

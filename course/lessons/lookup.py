@@ -18,10 +18,10 @@ def lesson_or_404(slug: str) -> Lesson:
 
 
 def assignment_html(lesson: Lesson) -> str:
-    """Instructions rendered once per version of the lesson file, like the body."""
+    """Instructions rendered once per loaded version of the content, like the body."""
     assert lesson.assignment is not None
     instructions = lesson.assignment.instructions
-    return render_cache().get(lesson.path, lambda: markdown_html(instructions), "assignment")
+    return render_cache().get(lesson.path, lambda: markdown_html(instructions), ("assignment", instructions))
 
 
 def quizzes_available() -> bool:

@@ -192,9 +192,9 @@ def store_submission(
 ) -> bool:
     """Store graded answers; False when this token was submitted before (nothing changes).
 
-    The attempt was started on ``quiz_version``; if the quiz file changed since, the answers are
-    graded against the quiz as it is now and that version is stored, because the old text is gone
-    and the student answered what the page showed at submit time at the latest.
+    ``quiz`` is the version the student had on screen and the file holds now (the submit view
+    makes sure of both; docs/authoring.md); it is stored with the grade, also when the attempt was
+    started on an earlier version.
     """
     stored = db.session.execute(
         update(QuizAttempt)

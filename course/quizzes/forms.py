@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectField, SelectMultipleField
+from wtforms import Field, HiddenField, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -47,6 +47,8 @@ class QuizForm(FlaskForm):
 
     quiz: Quiz
     seed: int
+    # The quiz version the page showed: answers are graded against that version only.
+    shown_version = HiddenField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

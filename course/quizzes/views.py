@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from ..classes.scopes import class_for_teacher_or_404, classes_taught_by
 from ..content.quiz_files import Quiz
 from ..core.access import role_required
-from ..core.content_store import catalog
+from ..core.content_store import catalog, current_quiz, quiz_matches_file
 from ..core.extensions import db
 from ..core.forms import ActionForm
 from ..models import QuizAttempt, SchoolClass
@@ -33,6 +33,7 @@ from .forms import (
 from .results import counting_attempt
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
+EDIT_RETRY_SECONDS = 120  # an author fixing a quiz file that did not pass the check
 
 
 @bp.app_template_filter("quiz_points")
@@ -46,7 +47,7 @@ def _number_filter(value: object) -> str:
 
 
 def _quiz_or_404(slug: str) -> Quiz:
-    quiz = catalog().quizzes.get(slug)
+    quiz = current_quiz(slug)
     if quiz is None:
         abort(404)
     return quiz
@@ -134,7 +135,7 @@ def attempt(slug: str, token: str) -> str | Response:
     return _render_attempt(quiz, found, quiz_form(quiz, found.seed, formdata=None))
 
 
-def _render_attempt(quiz: Quiz, found: QuizAttempt, form: QuizForm) -> str:
+def _render_attempt(quiz: Quiz, found: QuizAttempt, form: QuizForm, notice: str | None = None) -> str:
     return render_template(
         "quizzes/attempt.html",
         quiz=quiz,
@@ -143,12 +144,13 @@ def _render_attempt(quiz: Quiz, found: QuizAttempt, form: QuizForm) -> str:
         fields_of=lambda question: question_fields(form, question),
         hints=KIND_HINTS,
         changed=found.quiz_version != quiz.version,
+        notice=notice,
     )
 
 
 @bp.post("/<slug>/attempts/<token>")
 @login_required
-def submit(slug: str, token: str) -> str | Response:
+def submit(slug: str, token: str) -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     quiz = _quiz_or_404(slug)
     review_url = url_for("quizzes.review_attempt", slug=slug, token=token)
     # Checking and grading only read: a whole class submitting in the same second then queues
@@ -159,6 +161,13 @@ def submit(slug: str, token: str) -> str | Response:
             # A double click, the back button or a second tab: the first submit already counted.
             return redirect(review_url)
         form = quiz_form(quiz, found.seed)
+        # Answers are graded only against the version the student had on screen, and only when
+        # that is the version on disk (docs/authoring.md, "Editing content while the app runs").
+        if not quiz_matches_file(quiz):
+            page = _render_attempt(quiz, found, form, notice="being_edited")
+            return page, 503, {"Retry-After": str(EDIT_RETRY_SECONDS)}
+        if (form.shown_version.data or found.quiz_version) != quiz.version:
+            return _render_attempt(quiz, found, form, notice="changed_while_answering"), 409
         if not form.validate_on_submit():
             return _render_attempt(quiz, found, form)
         answers = form.answers()

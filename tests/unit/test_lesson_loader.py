@@ -147,6 +147,7 @@ def test_lesson_and_media_link_target_helpers() -> None:
 
 # --- broken content: one folder per rule ----------------------------------------------------
 
+LESSON_KEYS = "number, slug, title, summary, goals, duration, competences, quiz, assignment"
 CASES: dict[str, list[str]] = {
     "invalid-yaml": ["invalid-yaml/01-les.md:4: invalid YAML: mapping values are not allowed here"],
     "yaml-bad-date": ["yaml-bad-date/01-les.md:2: invalid YAML: day is out of range for month"],
@@ -154,9 +155,11 @@ CASES: dict[str, list[str]] = {
         "missing-front-matter/01-les.md:1: missing front matter: the file must start with a line '---'"
     ],
     "unclosed-front-matter": [
-        "unclosed-front-matter/01-les.md:1: front matter is not closed with a line '---'"
+        "unclosed-front-matter/01-les.md:1: front matter is not closed: add a line '---' after the last key"
     ],
-    "empty-front-matter": ["empty-front-matter/01-les.md:1: front matter is empty"],
+    "empty-front-matter": [
+        "empty-front-matter/01-les.md:1: front matter is empty: write the keys between the two '---' lines"
+    ],
     "front-matter-not-mapping": [
         "front-matter-not-mapping/01-les.md:2: front matter must be a mapping of keys to values"
     ],
@@ -164,16 +167,16 @@ CASES: dict[str, list[str]] = {
         "missing-key/01-les.md:2: missing required key 'summary'",
         "missing-key/01-les.md:2: missing required key 'title'",
     ],
-    "unknown-key": ["unknown-key/01-les.md:9: unknown key 'auteur'"],
+    "unknown-key": [f"unknown-key/01-les.md:9: unknown key 'auteur' (allowed: {LESSON_KEYS})"],
     "wrong-types": [
         "wrong-types/01-les.md:2: 'number' must be a whole number from 1 to 99",
-        "wrong-types/01-les.md:4: 'title' must be a non-empty text",
+        "wrong-types/01-les.md:4: 'title' must be text, and not empty",
         "wrong-types/01-les.md:6: 'goals' must be a list of texts",
         "wrong-types/01-les.md:7: 'duration' must be a whole number of minutes",
         "wrong-types/01-les.md:8: 'competences' must be a list of texts",
         "wrong-types/02-twee.md:2: 'number' must be a whole number from 1 to 99",
         "wrong-types/02-twee.md:3: 'slug' must be lowercase words joined by '-'",
-        "wrong-types/02-twee.md:5: 'summary' must be a non-empty text",
+        "wrong-types/02-twee.md:5: 'summary' must be text, and not empty",
         "wrong-types/02-twee.md:8: 'goals' must be a list of texts",
         "wrong-types/02-twee.md:9: 'duration' must be a whole number of minutes",
         "wrong-types/02-twee.md:10: 'competences' must not be empty",
@@ -181,28 +184,33 @@ CASES: dict[str, list[str]] = {
     "bad-assignment": [
         "bad-assignment/01-les.md:10: missing required key 'assignment.deliverable'",
         "bad-assignment/01-les.md:10: missing required key 'assignment.instructions'",
-        "bad-assignment/01-les.md:11: unknown key 'assignment.extra'",
+        "bad-assignment/01-les.md:11: unknown key 'assignment.extra'"
+        " (allowed: assignment.title, assignment.instructions, assignment.deliverable)",
     ],
     "duplicate-number": [
         "duplicate-number/01-les.md:2: duplicate number 1 (also in duplicate-number/01-ander.md)"
     ],
     "duplicate-slug": ["duplicate-slug/02-les.md:3: duplicate slug 'les' (also in duplicate-slug/01-les.md)"],
     "file-name": [
-        "file-name/03-verkeerd.md:1: file name does not match number and slug: expected 01-les.md",
+        "file-name/03-verkeerd.md:1: file name does not match number and slug: name it 01-les.md",
         "file-name/1-kort.md:1: file name must look like NN-slug.md",
         "file-name/1-kort.md:1: missing front matter: the file must start with a line '---'",
     ],
-    "unknown-quiz": ["unknown-quiz/01-les.md:9: quiz 'bestaat-niet' does not exist"],
-    "unknown-competence": ["unknown-competence/01-les.md:10: unknown competence 'mw-toveren'"],
+    "unknown-quiz": [
+        "unknown-quiz/01-les.md:9: quiz 'bestaat-niet' does not exist in quizzes/ (check the slug, or leave 'quiz' out)"
+    ],
+    "unknown-competence": [
+        "unknown-competence/01-les.md:10: unknown competence 'mw-toveren' (not in competences.yaml)"
+    ],
     "broken-lesson-link": [
         "broken-lesson-link/01-les.md:13: broken link: 05-bestaat-niet.md does not exist",
         "broken-lesson-link/01-les.md:14: broken link: 'notities.txt' is not a lesson file"
-        " (NN-slug.md) or media/ file",
+        " (NN-slug.md) or a file in media/",
     ],
     "broken-media-link": [
         "broken-media-link/01-les.md:12: broken link: media/werkblad.pdf does not exist",
         "broken-media-link/01-les.md:14: broken link: 'media/../competences.yaml' is not a lesson"
-        " file (NN-slug.md) or media/ file",
+        " file (NN-slug.md) or a file in media/",
     ],
     "missing-image": [
         "missing-image/01-les.md:12: missing media: media/weg.png does not exist",
@@ -224,7 +232,7 @@ CASES: dict[str, list[str]] = {
     "orphan-guide": [
         "orphan-guide/02-weg.docent.md:1: teacher guide without a lesson: 02-weg.md does not exist"
     ],
-    "invalid-utf8": ["invalid-utf8/01-les.md:10: file is not valid UTF-8 text"],
+    "invalid-utf8": ["invalid-utf8/01-les.md:10: the file is not UTF-8 text: save it as UTF-8"],
 }
 
 
@@ -258,7 +266,7 @@ def test_bad_competences() -> None:
     assert [str(p) for p in problems] == [
         "bad-competences/competences.yaml:5: duplicate competence id 'mw-vinden' (also on line 1)",
         "bad-competences/competences.yaml:9: 'id' must be lowercase words joined by '-'",
-        "bad-competences/competences.yaml:13: unknown key 'kleur'",
+        "bad-competences/competences.yaml:13: unknown key 'kleur' (allowed: id, name, group, description)",
         "bad-competences/competences.yaml:14: missing required key 'description'",
         "bad-competences/competences.yaml:17: a competence must be a mapping with id, name,"
         " group, description",
@@ -273,7 +281,7 @@ def test_broken_trainer_sessions() -> None:
         "trainer-broken/trainer/01-sessie.md:10: broken link: 05-bestaat-niet.md does not exist",
         "trainer-broken/trainer/01-sessie.md:10: raw HTML is not allowed",
         "trainer-broken/trainer/02-dubbel.md:1: file name does not match number and slug:"
-        " expected 01-dubbel.md",
+        " name it 01-dubbel.md",
         "trainer-broken/trainer/02-dubbel.md:2: duplicate number 1"
         " (also in trainer-broken/trainer/01-sessie.md)",
     ]
@@ -295,7 +303,7 @@ def test_paths_are_relative_to_the_folders_parent(tmp_path: Path) -> None:
     folder = tmp_path / "lessons"
     shutil.copytree(BROKEN / "unknown-key", folder)
     _, problems = load_lessons(folder, COMPETENCES, None)
-    assert [str(p) for p in problems] == ["lessons/01-les.md:9: unknown key 'auteur'"]
+    assert [str(p) for p in problems] == [f"lessons/01-les.md:9: unknown key 'auteur' (allowed: {LESSON_KEYS})"]
 
 
 def test_non_lesson_files_are_ignored(tmp_path: Path) -> None:

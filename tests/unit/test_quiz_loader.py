@@ -101,9 +101,9 @@ def test_misconceptions_file(tags: dict[str, str]) -> None:
 
 EXPECTED: dict[str, list[str]] = {
     "invalid-yaml": ["invalid-yaml/01-basis.yaml:11: invalid YAML: mapping values are not allowed here"],
-    "empty-file": ["empty-file/01-basis.yaml:1: empty file: expected a quiz (slug, title, policy, questions)"],
+    "empty-file": ["empty-file/01-basis.yaml:1: the file is empty: a quiz needs slug, title, policy and questions"],
     "not-a-mapping": ["not-a-mapping/01-basis.yaml:1: a quiz file must be a mapping (key: value lines), not a list"],
-    "yml-extension": ["yml-extension/01-basis.yml:1: quiz files end in .yaml, not .yml"],
+    "yml-extension": ["yml-extension/01-basis.yml:1: quiz files end in .yaml, not .yml: rename the file"],
     "unknown-key-quiz": [
         "unknown-key-quiz/01-basis.yaml:8: unknown key 'auteur' in quiz"
         " (allowed: slug, title, lesson, final, policy, questions)",
@@ -152,7 +152,7 @@ EXPECTED: dict[str, list[str]] = {
         " (use one of: single, multiple, truefalse, ordering, matching)",
     ],
     "duplicate-key": [
-        "duplicate-key/01-basis.yaml:20: duplicate key 'feedback': it appears more than once here",
+        "duplicate-key/01-basis.yaml:20: duplicate key 'feedback': it appears more than once here, keep one",
     ],
     "no-correct-option": [
         "no-correct-option/01-basis.yaml:12: no correct option: mark exactly one option with correct: true",
@@ -160,18 +160,28 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "single-two-correct": [
         "single-two-correct/01-basis.yaml:20: a single question has exactly one correct option, not 2"
-        " (use kind: multiple for tick-all-that-apply)",
+        ": mark only one, or use kind: multiple for tick-all-that-apply",
     ],
     "too-few-options": ["too-few-options/01-basis.yaml:12: a single question needs at least two options"],
     "correct-with-misconception": [
-        "correct-with-misconception/01-basis.yaml:17: a correct option has no misconception tag: remove it",
+        "correct-with-misconception/01-basis.yaml:17: a correct option takes no misconception tag:"
+        " remove 'misconception' here (only wrong options have one)",
     ],
-    "duplicate-question-id": ["duplicate-question-id/01-basis.yaml:21: duplicate question id 'q1' (first on line 9)"],
-    "duplicate-option-id": ["duplicate-option-id/01-basis.yaml:17: duplicate option id 'a' (first on line 13)"],
-    "duplicate-item-id": ["duplicate-item-id/01-basis.yaml:17: duplicate item id 'een' (first on line 15)"],
-    "duplicate-pair-id": ["duplicate-pair-id/01-basis.yaml:18: duplicate pair id 'p1' (first on line 13)"],
+    "duplicate-question-id": [
+        "duplicate-question-id/01-basis.yaml:21: duplicate question id 'q1' (also on line 9): give each its own id"
+    ],
+    "duplicate-option-id": [
+        "duplicate-option-id/01-basis.yaml:17: duplicate option id 'a' (also on line 13): give each its own id"
+    ],
+    "duplicate-item-id": [
+        "duplicate-item-id/01-basis.yaml:17: duplicate item id 'een' (also on line 15): give each its own id"
+    ],
+    "duplicate-pair-id": [
+        "duplicate-pair-id/01-basis.yaml:18: duplicate pair id 'p1' (also on line 13): give each its own id"
+    ],
     "duplicate-slug": [
-        "duplicate-slug/02-basis.yaml:1: duplicate quiz slug 'basis' (also in duplicate-slug/01-basis.yaml)",
+        "duplicate-slug/02-basis.yaml:1: duplicate quiz slug 'basis' (also in duplicate-slug/01-basis.yaml):"
+        " give each quiz its own slug",
     ],
     "file-name": [
         "file-name/02-anders.yaml:1: file name '02-anders.yaml' does not match slug 'iets-anders':"
@@ -181,7 +191,7 @@ EXPECTED: dict[str, list[str]] = {
     "invalid-slug": ["invalid-slug/01-basis.yaml:1: slug 'Basis Quiz' must be lowercase words joined by '-'"],
     "final-quiz": [
         "final-quiz/05-eind.yaml:3: the final quiz belongs to no lesson: leave 'lesson' out",
-        "final-quiz/05-eind.yaml:8: the final quiz file name starts with 99-, not '05-'",
+        "final-quiz/05-eind.yaml:8: the file name of the final quiz must start with 99-, not '05-'",
         "final-quiz/99-basis.yaml:1: file name 99-... is for the final quiz: add final: true or renumber",
     ],
     "ordering-too-few-items": [
@@ -191,8 +201,8 @@ EXPECTED: dict[str, list[str]] = {
         "matching-too-few-pairs/01-basis.yaml:12: a matching question needs at least two pairs",
     ],
     "matching-unequal-sides": [
-        "matching-unequal-sides/01-basis.yaml:20: unequal sides: right 'vraag  toestemming.' is also in pair 'p1'"
-        " (every right text must differ)",
+        "matching-unequal-sides/01-basis.yaml:20: right text 'vraag  toestemming.' is also the right text of"
+        " pair 'p1': every right text in a question must be different",
         "matching-unequal-sides/01-basis.yaml:23: missing required key 'right' in pair",
     ],
     "missing-feedback": [
@@ -202,14 +212,16 @@ EXPECTED: dict[str, list[str]] = {
         "missing-feedback/01-basis.yaml:39: missing required key 'feedback' in pair",
     ],
     "missing-misconception": [
-        "missing-misconception/01-basis.yaml:17: wrong option 'b' needs a misconception tag",
+        "missing-misconception/01-basis.yaml:17: wrong option 'b' needs a misconception tag:"
+        " add 'misconception' with a tag from misconceptions.yaml",
         "missing-misconception/01-basis.yaml:20: missing required key 'misconception' in truefalse question",
         "missing-misconception/01-basis.yaml:26: missing required key 'misconception' in ordering question",
         "missing-misconception/01-basis.yaml:39: missing required key 'misconception' in pair",
     ],
     "unknown-misconception": [
         "unknown-misconception/01-basis.yaml:20:"
-        " misconception tag 'denkt-dat-niemand-kijkt' is not in misconceptions.yaml",
+        " misconception tag 'denkt-dat-niemand-kijkt' is not in misconceptions.yaml"
+        " (check the spelling, or add it there)",
     ],
     "points-invalid": [
         "points-invalid/01-basis.yaml:11: points must be a whole number of 1 or more, not 0",
@@ -231,11 +243,11 @@ EXPECTED: dict[str, list[str]] = {
         "policy-missing/02-half.yaml:5: missing required key 'show_answers' in policy",
         "policy-missing/03-lijst.yaml:4: policy must be a mapping (key: value lines), not a list",
     ],
-    "no-questions": ["no-questions/01-basis.yaml:8: the quiz has no questions"],
+    "no-questions": ["no-questions/01-basis.yaml:8: the quiz has no questions: add at least one under 'questions'"],
     "wrong-types": [
         "wrong-types/01-basis.yaml:9: a question must be a mapping (key: value lines),"
         " not 'Wat is een digitale voetafdruk?'",
-        "wrong-types/01-basis.yaml:10: id 2 in single question must be text of letters, digits, '-' or '_'"
+        "wrong-types/01-basis.yaml:10: id 2 in single question must be made of letters, digits, '-' and '_'"
         " (put it in quotes)",
         "wrong-types/01-basis.yaml:12: 'text' in single question must be text, not 42 (put it in quotes)",
         "wrong-types/01-basis.yaml:13: 'options' in single question must be a list, not a mapping",
@@ -309,7 +321,7 @@ def test_missing_files_and_folders_are_problems_not_crashes(tmp_path: Path) -> N
 def test_non_utf8_file_is_a_problem(tmp_path: Path) -> None:
     (tmp_path / "01-x.yaml").write_bytes(b"slug: \xff\xfe\n")
     _, problems = load_quizzes(tmp_path, {})
-    assert [p.message for p in problems] == ["cannot read file: not UTF-8 text"]
+    assert [p.message for p in problems] == ["the file is not UTF-8 text: save it as UTF-8"]
 
 
 # -- option order -----------------------------------------------------------------------------

@@ -44,10 +44,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from .accounts import views as accounts_views
     from .core import content_store, security_headers, url_ids
+    from .oidc import views as oidc_views
 
     url_ids.init_app(app)
     content_store.init_app(app)
     accounts_views.init_app(app)
+    oidc_views.init_app(app)
     security_headers.init_app(app)
 
     for blueprint in _blueprints():
@@ -75,14 +77,15 @@ def _blueprints() -> list[Blueprint]:
     from .gradebook.views import bp as gradebook
     from .lessons.dashboard import bp as student
     from .lessons.views import bp as lessons
+    from .oidc.views import bp as oidc
     from .pages.views import bp as pages
     from .privacy.views import bp as mydata
     from .quizzes.views import bp as quizzes
     from .teacher_track.tpack_views import bp as tpack
     from .teacher_track.trainer_views import bp as trainer
 
-    return [pages, health, auth, student, classes, admin, mydata, lessons, assignments, quizzes, tpack, trainer,
-            gradebook]
+    return [pages, health, auth, oidc, student, classes, admin, mydata, lessons, assignments, quizzes, tpack,
+            trainer, gradebook]
 
 
 def _commands() -> list[click.Command]:

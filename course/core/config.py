@@ -30,13 +30,17 @@ def defaults(instance_path: str) -> dict[str, object]:
         # The privacy statement and `flask privacy purge` both read this: they cannot drift apart.
         "ARCHIVED_CLASS_RETENTION_MONTHS": 12,
         "TPACK_MIN_GROUP": 5,  # fewer cohort members with a scan than this: no TPACK numbers at all
+        # The school's identity providers for "Inloggen met je schoolaccount" (README); none: passwords only.
+        "OIDC_PROVIDERS": [],
     }
 
 
 def from_environment() -> dict[str, object]:
     """Settings that deployments pass as environment variables."""
     settings: dict[str, object] = {}
-    names = ("SECRET_KEY", "DATABASE_URL", "LESSONS_DIR", "QUIZZES_DIR", "REDIS_URL", "PREFERRED_URL_SCHEME")
+    # OIDC_PROVIDERS comes as JSON; course/oidc/providers.py reads and checks it.
+    names = ("SECRET_KEY", "DATABASE_URL", "LESSONS_DIR", "QUIZZES_DIR", "REDIS_URL", "PREFERRED_URL_SCHEME",
+             "OIDC_PROVIDERS")
     for name in names:
         value = os.environ.get(name)
         if value:

@@ -16,6 +16,17 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# The OpenID Connect provider the school sign-in tests run against (npm's oidc-provider, pinned in
+# tests/oidc/package-lock.json). Without npm the tests say so and skip; in CI (CI set) they fail.
+OIDC_PROVIDER := tests/oidc/node_modules/.installed
+
+$(OIDC_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else \
+		echo "npm not found: the school sign-in (OpenID Connect) tests cannot run. apt-get install nodejs npm"; \
+	fi
+
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) demo && touch instance/.demo-loaded; fi
@@ -24,7 +35,7 @@ run: $(VENV)/.installed
 # The SQLite pass always runs; the PostgreSQL pass runs when TEST_DATABASE_URL names a server.
 # The browser tests (marked `browser`) run in the SQLite pass when /usr/bin/chromium exists and skip
 # with one line saying how to install it otherwise; the PostgreSQL pass skips them (they ran already).
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed $(OIDC_PROVIDER)
 	@echo "== tests on SQLite"
 	TEST_DATABASE_URL= $(PY) -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
@@ -36,7 +47,7 @@ test: $(VENV)/.dev-installed
 	fi
 
 # Only the journeys and accessibility checks in headless Chromium; screenshots go to tests/artifacts/.
-test-browser: $(VENV)/.dev-installed
+test-browser: $(VENV)/.dev-installed $(OIDC_PROVIDER)
 	TEST_DATABASE_URL= $(PY) -m pytest -m browser
 
 check: $(VENV)/.installed

@@ -47,11 +47,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from .accounts import views as accounts_views
     from .core import content_store, request_guard, security_headers, url_ids
+    from .oidc import views as oidc_views
 
     url_ids.init_app(app)
     request_guard.init_app(app)
     content_store.init_app(app)
     accounts_views.init_app(app)
+    oidc_views.init_app(app)
     security_headers.init_app(app)
 
     for blueprint in _blueprints():
@@ -80,14 +82,15 @@ def _blueprints() -> list[Blueprint]:
     from .lessons.dashboard import bp as student
     from .lessons.views import bp as lessons
     from .lti.views import bp as lti
+    from .oidc.views import bp as oidc
     from .pages.views import bp as pages
     from .privacy.views import bp as mydata
     from .quizzes.views import bp as quizzes
     from .teacher_track.tpack_views import bp as tpack
     from .teacher_track.trainer_views import bp as trainer
 
-    return [pages, health, auth, student, classes, admin, mydata, lessons, assignments, quizzes, tpack, trainer,
-            gradebook, lti]
+    return [pages, health, auth, oidc, student, classes, admin, mydata, lessons, assignments, quizzes, tpack,
+            trainer, gradebook, lti]
 
 
 def _commands() -> list[click.Command]:

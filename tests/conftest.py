@@ -222,3 +222,18 @@ class Auth:
 @pytest.fixture
 def auth(app: Flask, client: FlaskClient) -> Auth:
     return Auth(app, client)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[object]:
+    """The real OpenID Connect provider on loopback (tests/oidc_support.py), once per test run, with
+    the clients the test app's providers use: the school's, and two that get a broken ID token."""
+    from .oidc_support import APP_URL, client_entry, running_provider
+
+    clients = [
+        client_entry("course-app", [f"{APP_URL}/oidc/school/callback", f"{APP_URL}/oidc/verkeerde-issuer/callback"]),
+        client_entry("audience-app", [f"{APP_URL}/oidc/andere-app/callback"], misbehave="other-audience"),
+        client_entry("expired-app", [f"{APP_URL}/oidc/verlopen/callback"], misbehave="expired"),
+    ]
+    with running_provider(clients) as provider:
+        yield provider

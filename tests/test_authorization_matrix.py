@@ -8,7 +8,11 @@ trainer's cohort), sends the request as one role and compares the outcome with t
 - ``ok``: 2xx, or a redirect that is not to the login page (a form shown again with errors is ok);
 - ``login``: a redirect to /login;
 - ``403`` / ``404``: refused; 404 wherever the object exists but is not the visitor's to see;
-- ``400``: a request only a learning platform makes (an LTI login or launch without what it needs).
+- ``400``: a request only a learning platform or identity provider makes (an LTI login or launch
+  without what it needs, the return from the school's sign-in page without a sign-in under way).
+
+The app has the school's identity provider configured (the real one on loopback, tests/oidc_support.py),
+so "Inloggen met je schoolaccount" really sends a visitor there.
 
 A POST carries a valid CSRF token and plausible form data, so a refusal is about rights, never
 about a missing token. A new route that is not in the table fails ``test_every_route_is_in_the_table``.
@@ -34,6 +38,7 @@ from course.core.extensions import db
 from course.models import Base, User
 
 from .conftest import ROOT, Backend, csrf_token, make_test_app
+from .oidc_support import CLIENT_SECRET, MISSING_NPM, OidcProvider, npm_missing_here
 from .security_support import CHEAP_HASHER, NEW_PASSWORD, PASSWORD, USERS, World, build_world, log_in
 
 ROLES = ("anonymous", "student", "other_student", "owner", "co_teacher", "other_teacher", "trainer", "admin", "former")
@@ -55,6 +60,8 @@ auth.login                  POST   ok        ok      ok            ok    ok     
 auth.logout                 POST   login     login   login         login login      login         login   login login
 auth.signup                 GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
 auth.signup                 POST   ok        ok      ok            ok    ok         ok            ok      ok    ok
+oidc.login                  GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
+oidc.callback               GET    400       400     400           400   400        400           400     400   400
 auth.account                GET    login     ok      ok            ok    ok         ok            ok      ok    ok
 auth.change_password        GET    login     ok      ok            ok    ok         ok            ok      ok    ok
 auth.change_password        POST   login     ok      ok            ok    ok         ok            ok      ok    ok
@@ -63,6 +70,8 @@ mydata.download             GET    login     ok      ok            ok    ok     
 admin.users                 GET    login     403     403           403   403        403           403     ok    403
 admin.create_user           POST   login     403     403           403   403        403           403     ok    403
 admin.audit                 GET    login     403     403           403   403        403           403     ok    403
+admin.sign_in               GET    login     403     403           403   403        403           403     ok    403
+admin.save_sign_in          POST   login     403     403           403   403        403           403     ok    403
 student.dashboard           GET    login     ok      ok            403   403        403           403     403   403
 student.join                POST   login     ok      ok            403   403        403           403     403   403
 student.withdraw_move       POST   login     ok      ok            403   403        403           403     403   403
@@ -156,6 +165,7 @@ def _parse(table: str) -> dict[tuple[str, str], dict[str, str]]:
 
 MATRIX = _parse(MATRIX_TABLE)
 MEDIA_FILE = "matrix-test.png"
+SCHOOL = "school"  # the identity provider in the URL of the school sign-in
 
 def routes(app: Flask) -> set[tuple[str, str]]:
     """Every (endpoint, method) a visitor can call; HEAD and OPTIONS come with GET."""
@@ -205,6 +215,7 @@ def url_values(endpoint: str, arguments: set[str], world: World, *, target: str 
         "answer": "decline",
         "code": "not-a-registration-code",
         "decision": "decline",
+        "name": SCHOOL,
     }
     if "slug" in arguments:
         values["slug"] = slug_for(endpoint, world)
@@ -310,6 +321,16 @@ def world_template(
     return database, built
 
 
+@pytest.fixture(scope="module")
+def school_sign_in(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
+    """The school's identity provider for the app; none only where npm is missing outside CI (the
+    school sign-in rows then skip, saying why; every other row still runs)."""
+    if npm_missing_here():
+        return []
+    provider: OidcProvider = request.getfixturevalue("oidc_provider")
+    return [{"name": SCHOOL, "issuer": provider.issuer, "client_id": "course-app", "client_secret": CLIENT_SECRET}]
+
+
 @pytest.fixture
 def app(
     tmp_path: Path,
@@ -317,8 +338,9 @@ def app(
     lessons_with_media: Path,
     world_template: tuple[Path, World] | None,
     cheap_hashing: None,
+    school_sign_in: list[dict[str, Any]],
 ) -> Iterator[Flask]:
-    overrides: dict[str, Any] = {"LESSONS_DIR": str(lessons_with_media)}
+    overrides: dict[str, Any] = {"LESSONS_DIR": str(lessons_with_media), "OIDC_PROVIDERS": school_sign_in}
     if world_template is not None:
         database = tmp_path / "world.sqlite"
         shutil.copyfile(world_template[0], database)
@@ -351,7 +373,9 @@ CASES = [(endpoint, method, role) for (endpoint, method) in sorted(MATRIX) for r
 
 
 @pytest.mark.parametrize(("endpoint", "method", "role"), CASES, ids=[f"{e}-{m}-{r}" for e, m, r in CASES])
-def test_authorization(app, client, world, endpoint, method, role):
+def test_authorization(app, client, world, school_sign_in, endpoint, method, role):
+    if endpoint.startswith("oidc.") and not school_sign_in:
+        pytest.skip(MISSING_NPM)
     log_in(client, role)
     response = call(app, client, world, endpoint, method, role)
     response.close()  # file downloads hold the file open until closed

@@ -11,7 +11,7 @@ from ..core.extensions import db
 from ..core.text import clean_line, name_problem
 from ..models import ROLES
 from . import rules
-from .forms import USERNAME_PATTERN
+from .forms import EMAIL_LENGTH, EMAIL_PATTERN, USERNAME_PATTERN
 from .passwords import MIN_LENGTH, is_common_password
 
 users_cli = AppGroup("users", help="Accounts for teachers, trainers and administrators.")
@@ -21,8 +21,12 @@ users_cli = AppGroup("users", help="Accounts for teachers, trainers and administ
 @click.argument("username")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice([r for r in ROLES if r != "student"]))
 @click.option("--name", "display_name", help="Name shown in the app (default: the username).")
+@click.option("--email", help="School e-mail address: links the school account at its first sign-in "
+              "(when the school's identity provider says the address is verified).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_create(username: str, roles: tuple[str, ...], display_name: str | None, password_stdin: bool) -> None:
+def users_create(
+    username: str, roles: tuple[str, ...], display_name: str | None, email: str | None, password_stdin: bool
+) -> None:
     """Create a teacher, trainer or administrator account."""
     username = username.strip().lower()
     if not USERNAME_PATTERN.match(username):
@@ -30,6 +34,9 @@ def users_create(username: str, roles: tuple[str, ...], display_name: str | None
     display_name = clean_line(display_name) or username
     if len(display_name) > 80 or name_problem(display_name):
         raise click.UsageError("--name: use at most 80 visible characters, without control or direction marks")
+    email = rules.normalise_email(email)
+    if email and (len(email) > EMAIL_LENGTH or not EMAIL_PATTERN.match(email)):
+        raise click.UsageError("--email: not an e-mail address")
     if password_stdin or not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -39,8 +46,9 @@ def users_create(username: str, roles: tuple[str, ...], display_name: str | None
     if is_common_password(password):
         raise click.UsageError("password: this is one of the most common passwords; choose another")
     try:
-        user = rules.create_user(username, display_name, password, roles=roles)
+        user = rules.create_user(username, display_name, password, roles=roles, email=email or None)
     except rules.AccountError as err:
         raise click.ClickException(err.message) from None
     db.session.commit()
-    click.echo(f"Created {user.username} ({', '.join(user.roles)}).")
+    linked = f"; the school account with {user.email} links at its first sign-in" if user.email else ""
+    click.echo(f"Created {user.username} ({', '.join(user.roles)}{linked}).")

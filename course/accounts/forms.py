@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from ..core.forms import name_field
 from .passwords import MIN_LENGTH
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
+# Enough to catch a typo; the school's identity provider is what vouches for the address.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_LENGTH = 254
 
 
 def normalise_username(value: str | None) -> str:
@@ -29,6 +32,19 @@ def username_field(label: str = "Gebruikersnaam") -> StringField:
             ),
         ],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+def staff_email_field(label: str = "E-mailadres van school (niet verplicht)") -> StringField:
+    return StringField(
+        label,
+        filters=[lambda v: (v or "").strip().lower()],
+        validators=[
+            Optional(),
+            Length(max=EMAIL_LENGTH, message=f"Gebruik hoogstens {EMAIL_LENGTH} tekens."),
+            Regexp(EMAIL_PATTERN, message="Dit is geen e-mailadres. Controleer het, bijvoorbeeld naam@school.nl."),
+        ],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false", "inputmode": "email"},
     )
 
 

@@ -11,6 +11,8 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import session
+from flask_login import login_user
 from sqlalchemy import bindparam, select
 
 from ..core.driver_select import DriverSelect
@@ -76,3 +78,9 @@ def signed_in_user(user_id: int, session_version: int) -> SignedInUser | None:
         return None
     user = SignedInUser(*row)
     return user if user.session_version == session_version else None
+
+
+def start_session(user: Person) -> None:
+    """Sign ``user`` in on a fresh session: nothing from before the sign-in carries over."""
+    session.clear()
+    login_user(user)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ..core.extensions import db
 from ..models import AuditEvent, ClassTeacher, Enrolment, SchoolClass, User, new_join_code, utcnow
 from .identity import SIGNED_IN_COLUMNS, Person, SignedInUser
-from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from .passwords import DUMMY_HASH, NO_PASSWORD, hash_password, needs_rehash, verify_password
 
 
 class AccountError(Exception):
@@ -25,6 +25,10 @@ class AccountError(Exception):
 
 def normalise_join_code(value: str | None) -> str:
     return "".join(ch for ch in (value or "").upper() if ch.isalnum())
+
+
+def normalise_email(value: str | None) -> str:
+    return (value or "").strip().lower()
 
 
 def find_user(username: str) -> User | None:
@@ -61,11 +65,26 @@ def open_class_by_code(code: str) -> SchoolClass:
     return school_class
 
 
-def create_user(username: str, display_name: str, password: str, *, roles: tuple[str, ...] = ("student",)) -> User:
+def create_user(
+    username: str,
+    display_name: str,
+    password: str,
+    *,
+    roles: tuple[str, ...] = ("student",),
+    email: str | None = None,
+) -> User:
+    """A new account. ``email`` only for staff: it links their school account at its first sign-in."""
     username = username.strip().lower()
     if find_user(username) is not None:
         raise AccountError("username", "Deze gebruikersnaam is al bezet. Kies een andere.")
-    user = User(username=username, display_name=display_name.strip(), password_hash=hash_password(password))
+    email = normalise_email(email) or None
+    if email is not None:
+        if "student" in roles:
+            raise AccountError("email", "Alleen medewerkers hebben een e-mailadres op deze site.")
+        if db.session.scalar(select(func.count()).where(User.email == email)):
+            raise AccountError("email", "Dit e-mailadres hoort al bij een ander account.")
+    user = User(username=username, display_name=display_name.strip(), password_hash=hash_password(password),
+                email=email)
     for role in roles:
         setattr(user, f"is_{role}", True)
     db.session.add(user)
@@ -83,6 +102,11 @@ def sign_up_student(join_code: str, display_name: str, username: str, password: 
     db.session.add(Enrolment(school_class=school_class, student=user))
     db.session.commit()
     return user
+
+
+def has_password(user: User) -> bool:
+    """False for accounts that sign in only with the school account (or the learning platform)."""
+    return user.password_hash != NO_PASSWORD
 
 
 def set_password(user: User, password: str) -> None:

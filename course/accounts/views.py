@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
@@ -13,11 +13,11 @@ from wtforms.validators import DataRequired
 
 from ..core.extensions import db, login_manager
 from ..core.templating import home_url_for
-from . import guesses, rules, throttle
+from . import guesses, password_sign_in, rules, throttle
 from .devices import known_device, remember_device
 from .forms import confirm_password_field, display_name_field, new_password_field, username_field
 from .guesses import duration
-from .identity import Person, SignedInUser, signed_in_user
+from .identity import SignedInUser, signed_in_user, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -103,12 +103,6 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _start_session(user: Person) -> None:
-    # A fresh session at login: nothing from before the login carries over.
-    session.clear()
-    login_user(user)
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
@@ -123,17 +117,34 @@ def login() -> str | Response | tuple[str, int]:
                 f"Te veel mislukte pogingen. Wacht {duration(wait)} en probeer het dan opnieuw. "
                 "Wachtwoord vergeten? Vraag je docent om een nieuw wachtwoord."
             )
-            return render_template("auth/login.html", form=form), 429
+            return _login_page(form), 429
         user = rules.authenticate(form.username.data, form.password.data)
+        if user is not None and not _may_use_password(user):
+            form.password.errors.append(
+                "Studenten loggen in met hun schoolaccount, niet met een wachtwoord. "
+                "Gebruik de knop hierboven om in te loggen met je schoolaccount."
+            )
+            return _login_page(form), 403
         if user is not None:
             throttle.record_success(form.username.data, device)
-            _start_session(user)
+            start_session(user)
             response = redirect(_safe_next(request.args.get("next")) or home_url_for(user))
             remember_device(request, response, form.username.data)
             return response
         throttle.record_failure(form.username.data, address, device)
         form.password.errors.append("Deze combinatie van gebruikersnaam en wachtwoord klopt niet.")
-    return render_template("auth/login.html", form=form)
+    return _login_page(form)
+
+
+def _may_use_password(user: SignedInUser) -> bool:
+    with db.reading():  # a login must not hold the write lock for a read
+        return password_sign_in.password_allowed(user)
+
+
+def _login_page(form: LoginForm) -> str:
+    with db.reading():
+        students_may_use_password = password_sign_in.students_may_use_password()
+    return render_template("auth/login.html", form=form, students_may_use_password=students_may_use_password)
 
 
 @bp.post("/logout")
@@ -146,7 +157,12 @@ def logout() -> Response:
         db.session.commit()
     logout_user()
     session.clear()
-    flash("Je bent uitgelogd, hier en op andere apparaten.", "info")
+    message = "Je bent uitgelogd, hier en op andere apparaten."
+    if password_sign_in.school_sign_in_configured():
+        # The school account stays signed in at the school's provider: the next person on a shared
+        # computer would get straight back in with it.
+        message += " Logde je in met je schoolaccount op een computer van school? Sluit dan ook de browser."
+    flash(message, "info")
     return redirect(url_for("auth.login"))
 
 
@@ -154,6 +170,9 @@ def logout() -> Response:
 def signup() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(home_url_for(current_user))
+    if not password_sign_in.students_may_use_password():
+        # Students sign in with their school account; a password account would never open.
+        return render_template("auth/signup.html", form=None), 403 if request.method == "POST" else 200
     form = SignupForm()
     if request.method == "GET" and request.args.get("code"):
         form.join_code.data = rules.normalise_join_code(request.args["code"])
@@ -170,7 +189,7 @@ def signup() -> str | Response | tuple[str, int]:
             guesses.guessed_wrong("signup")
             getattr(form, err.field).errors.append(err.message)
         else:
-            _start_session(user)
+            start_session(user)
             flash(f"Welkom, {user.display_name}! Je zit nu in je klas.", "success")
             return redirect(url_for("student.dashboard"))
     return render_template("auth/signup.html", form=form)
@@ -179,6 +198,9 @@ def signup() -> str | Response | tuple[str, int]:
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password() -> str | Response | tuple[str, int]:
+    if not rules.has_password(current_user.account()):
+        flash("Je logt in met je schoolaccount. Op deze site heb je geen wachtwoord.", "info")
+        return redirect(url_for("auth.account"))
     form = ChangePasswordForm()
     if form.validate_on_submit():
         keys = throttle.password_change_keys(current_user.id)
@@ -198,7 +220,7 @@ def change_password() -> str | Response | tuple[str, int]:
         else:
             throttle.cleared(keys)
             # The version in this session is stale now; log in again under the new one.
-            _start_session(account)
+            start_session(account)
             flash("Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.", "success")
             return redirect(home_url_for(current_user))
     return render_template("auth/password.html", form=form, reset=rules.last_reset(current_user.id))
@@ -207,4 +229,5 @@ def change_password() -> str | Response | tuple[str, int]:
 @bp.get("/account")
 @login_required
 def account() -> str:
-    return render_template("auth/account.html", reset=rules.last_reset(current_user.id))
+    return render_template("auth/account.html", reset=rules.last_reset(current_user.id),
+                           has_password=rules.has_password(current_user.account()))

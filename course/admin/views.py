@@ -1,4 +1,5 @@
-"""The administrator adds teachers, trainers and other administrators."""
+"""The administrator adds teachers, trainers and other administrators, checks the school's sign-in
+and chooses whether students may still use a password."""
 
 from __future__ import annotations
 
@@ -9,12 +10,21 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 from wtforms import BooleanField
 
+from ..accounts import password_sign_in
 from ..accounts import rules as accounts
-from ..accounts.forms import confirm_password_field, display_name_field, new_password_field, username_field
+from ..accounts.forms import (
+    confirm_password_field,
+    display_name_field,
+    new_password_field,
+    staff_email_field,
+    username_field,
+)
 from ..core.access import role_required
 from ..core.audit import record
 from ..core.extensions import db
-from ..models import User
+from ..models import ExternalIdentity, User
+from ..oidc import client as school_sign_in
+from ..oidc import discovery
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -24,6 +34,7 @@ STAFF_ROLES = ("teacher", "trainer", "admin")
 class StaffForm(FlaskForm):
     display_name = display_name_field("Naam")
     username = username_field()
+    email = staff_email_field()
     is_teacher = BooleanField("Docent", default=True)
     is_trainer = BooleanField("Trainer")
     is_admin = BooleanField("Beheerder")
@@ -34,11 +45,18 @@ class StaffForm(FlaskForm):
         return tuple(role for role in STAFF_ROLES if getattr(self, f"is_{role}").data)
 
 
+class StudentPasswordsForm(FlaskForm):
+    students_may_use_password = BooleanField("Studenten mogen ook met gebruikersnaam en wachtwoord inloggen")
+
+
 def _render(form: StaffForm) -> str:
     staff = db.session.scalars(
         select(User).where(or_(User.is_teacher, User.is_trainer, User.is_admin)).order_by(User.display_name)
     ).all()
-    return render_template("admin/users.html", staff=staff, form=form)
+    linked = set(db.session.scalars(
+        select(ExternalIdentity.user_id).where(ExternalIdentity.user_id.in_([user.id for user in staff]))
+    ))
+    return render_template("admin/users.html", staff=staff, linked=linked, form=form)
 
 
 @bp.get("/users")
@@ -57,7 +75,8 @@ def create_user() -> str | Response:
             form.is_teacher.errors.append("Kies minstens één rol.")
         else:
             try:
-                user = accounts.create_user(form.username.data, form.display_name.data, form.password.data, roles=roles)
+                user = accounts.create_user(form.username.data, form.display_name.data, form.password.data,
+                                            roles=roles, email=form.email.data or None)
             except accounts.AccountError as err:
                 getattr(form, err.field).errors.append(err.message)
             else:
@@ -66,6 +85,42 @@ def create_user() -> str | Response:
                 flash(f"{user.display_name} kan nu inloggen als {user.username}.", "success")
                 return redirect(url_for("admin.users"))
     return _render(form)
+
+
+def _render_sign_in(form: StudentPasswordsForm) -> str:
+    providers = school_sign_in.providers()
+    return render_template(
+        "admin/sign_in.html",
+        checks=[discovery.check(provider) for provider in providers],
+        form=form,
+        configured=bool(providers),
+    )
+
+
+@bp.get("/sign-in")
+@role_required("admin")
+def sign_in() -> str:
+    form = StudentPasswordsForm(students_may_use_password=password_sign_in.students_may_use_password())
+    return _render_sign_in(form)
+
+
+@bp.post("/sign-in")
+@role_required("admin")
+def save_sign_in() -> str | Response:
+    form = StudentPasswordsForm()
+    if not form.validate_on_submit():
+        return _render_sign_in(form)
+    if not password_sign_in.school_sign_in_configured():
+        form.students_may_use_password.errors.append(
+            "Stel eerst inloggen met het schoolaccount in. Zonder schoolaccount is een wachtwoord de enige manier "
+            "om in te loggen."
+        )
+        return _render_sign_in(form)
+    allowed = form.students_may_use_password.data
+    password_sign_in.set_students_may_use_password(allowed, current_user)
+    flash("Opgeslagen. Studenten kunnen nu " + ("ook met een wachtwoord inloggen." if allowed else
+          "alleen met hun schoolaccount inloggen."), "success")
+    return redirect(url_for("admin.sign_in"))
 
 
 @bp.get("/audit")

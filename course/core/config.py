@@ -35,13 +35,17 @@ def defaults(instance_path: str) -> dict[str, object]:
         "TPACK_MIN_GROUP": 5,  # fewer cohort members with a scan than this: no TPACK numbers at all
         "LTI_STORE_EMAIL": False,  # a learning platform's e-mail address of a teacher; students' never
         "LTI_JWKS_COOLDOWN": 30.0,  # seconds before a platform's key set is fetched again for an unknown key
+        # The school's identity providers for "Inloggen met je schoolaccount" (README); none: passwords only.
+        "OIDC_PROVIDERS": [],
     }
 
 
 def from_environment() -> dict[str, object]:
     """Settings that deployments pass as environment variables."""
     settings: dict[str, object] = {}
-    names = ("SECRET_KEY", "DATABASE_URL", "LESSONS_DIR", "QUIZZES_DIR", "REDIS_URL", "PREFERRED_URL_SCHEME")
+    # OIDC_PROVIDERS comes as JSON; course/oidc/providers.py reads and checks it.
+    names = ("SECRET_KEY", "DATABASE_URL", "LESSONS_DIR", "QUIZZES_DIR", "REDIS_URL", "PREFERRED_URL_SCHEME",
+             "OIDC_PROVIDERS")
     for name in names:
         value = os.environ.get(name)
         if value:

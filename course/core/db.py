@@ -16,6 +16,7 @@ from .sqlite_file import open_without_creating, sqlite_path, watch_file
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _reading: ContextVar[bool] = ContextVar("course_db_reading", default=False)
+_writing_on_get: ContextVar[bool] = ContextVar("course_db_writing_on_get", default=False)
 
 
 def _app_context_id() -> int:
@@ -62,6 +63,18 @@ class Database:
             self.session.rollback()
             _reading.reset(token)
 
+    @contextmanager
+    def writing_on_get(self) -> Iterator[None]:
+        """A GET that has to write (the return from a school's sign-in page, which the provider
+        sends as a GET): its transaction takes SQLite's write lock up front, as a POST's does, so a
+        class signing in for the first time queues briefly instead of failing on a stale read."""
+        self.session.rollback()
+        token = _writing_on_get.set(True)
+        try:
+            yield
+        finally:
+            _writing_on_get.reset(token)
+
     def writing(self) -> bool:
         """Will the next transaction take SQLite's write lock (a POST, a command)?"""
         return _is_write_transaction()
@@ -76,6 +89,8 @@ def _is_write_transaction() -> bool:
     """Requests that may change state write; so do commands run outside a request."""
     if _reading.get():
         return False
+    if _writing_on_get.get():
+        return True
     if has_request_context():
         return request.method in WRITE_METHODS
     return True

@@ -50,8 +50,9 @@ def data_categories(retention_months: int) -> list[DataCategory]:
     return [
         DataCategory(
             "Je account",
-            "Je naam zoals je die zelf invult, je gebruikersnaam en je wachtwoord (alleen versleuteld: "
-            "niemand kan het lezen). Geen e-mailadres, geen geboortedatum, geen telefoonnummer.",
+            "Je naam zoals je die zelf invult of zoals je school die doorgeeft, je gebruikersnaam en je wachtwoord "
+            "(alleen versleuteld: niemand kan het lezen; wie met het schoolaccount inlogt, heeft hier geen "
+            "wachtwoord). Geen e-mailadres, geen geboortedatum, geen telefoonnummer.",
             "Zodat je kunt inloggen en je docent ziet wiens werk het is.",
             "Jij, je docenten en de beheerder van de school.",
             after_archive,
@@ -60,8 +61,10 @@ def data_categories(retention_months: int) -> list[DataCategory]:
         DataCategory(
             "Koppeling met je leerplatform of schoolaccount",
             "Als je inlogt via het leerplatform van school of met je schoolaccount: welk platform of welke "
-            "school het is en het nummer dat die jou geeft. Voor medewerkers ook het e-mailadres dat de "
-            "beheerder invulde. Geen wachtwoord, geen e-mailadres van studenten.",
+            "school het is, het nummer dat die jou geeft en wanneer je er voor het eerst en voor het laatst mee "
+            "inlogde. Voor medewerkers ook het e-mailadres dat de beheerder invulde. Geen wachtwoord, geen "
+            "e-mailadres van studenten. Wat je school verder meestuurt (zoals je groepen of je e-mailadres) "
+            "gebruiken we alleen om te bepalen of je mag inloggen en of je docent bent; we bewaren het niet.",
             "Zodat je zonder apart wachtwoord inlogt en je werk bij jouw account komt.",
             "Jij en de beheerder van de school.",
             after_archive,
@@ -162,7 +165,9 @@ def export_user_data(user: Person) -> dict[str, Any]:
             **({"email": email} if email else {}),
         },
         "linked_accounts": [
-            {"kind": i.kind, "issuer": i.issuer, "subject": i.subject, "since": _when(i.created_at)} for i in linked
+            {"kind": i.kind, "issuer": i.issuer, "subject": i.subject, "since": _when(i.created_at),
+             "last_sign_in": _when(i.last_seen_at)}
+            for i in linked
         ],
         "classes": [{"name": n, "school_year": y, "joined_at": _when(j)} for n, y, j in classes],
         "lessons_done": [
@@ -235,6 +240,7 @@ def delete_user(user: User, actor: Person | None) -> None:
         (CohortMember, CohortMember.user_id),
         (LessonProgress, LessonProgress.student_id),
         (AssignmentDraft, AssignmentDraft.student_id),
+        (ExternalIdentity, ExternalIdentity.user_id),
     ):
         db.session.execute(delete(model).where(column == user_id))
     for submission in db.session.scalars(select(Submission).where(Submission.student_id == user_id)):

@@ -60,9 +60,11 @@ class LiveServer:
     """The real app served by werkzeug on a free port, in a thread of the test process, so tests
     can prepare data through the app's own services on the same database."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Flask, port: int = 0) -> None:
         self.app = app
-        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+        self.server: BaseWSGIServer = make_server(
+            "127.0.0.1", port, app, threaded=True, request_handler=_QuietHandler
+        )
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self._thread = threading.Thread(target=self.server.serve_forever, name="live-server", daemon=True)
 
@@ -105,7 +107,7 @@ def make_user(app: Flask, username: str, *roles: str, name: str | None = None) -
 
 def log_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
     page.goto(base_url + "/login")
-    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Gebruikersnaam", exact=True).fill(username)
     page.get_by_label("Wachtwoord", exact=True).fill(password)
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()

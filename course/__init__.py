@@ -81,6 +81,7 @@ def _blueprints() -> list[Blueprint]:
     from .gradebook.views import bp as gradebook
     from .lessons.dashboard import bp as student
     from .lessons.views import bp as lessons
+    from .live.views import bp as live
     from .lti.views import bp as lti
     from .oidc.views import bp as oidc
     from .pages.views import bp as pages
@@ -90,7 +91,7 @@ def _blueprints() -> list[Blueprint]:
     from .teacher_track.trainer_views import bp as trainer
 
     return [pages, health, auth, oidc, student, classes, admin, mydata, lessons, assignments, quizzes, tpack,
-            trainer, gradebook, lti]
+            trainer, gradebook, lti, live]
 
 
 def _commands() -> list[click.Command]:

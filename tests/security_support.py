@@ -20,6 +20,7 @@ from course.classes import co_teachers, membership
 from course.core.content_store import catalog
 from course.core.extensions import db
 from course.lessons import progress
+from course.live import sessions as live_sessions
 from course.models import ClassMove, ClassTeacher, CoTeacherInvitation, TpackAnswer, TpackScan, User, utcnow
 from course.quizzes import attempts
 from course.teacher_track import cohorts
@@ -70,6 +71,7 @@ class World:
     invite_code: str  # of the trainer's cohort
     invitations: dict[str, int]  # "own": class A invites the other teacher; "foreign": class B invites the owner
     moves: dict[str, int]  # "own": S1 asks to move from A to B; "foreign": S2 from B to A
+    live: dict[str, object]  # class A's live lesson: its "session" id, "room" code, a "choice" for its first item
 
 
 def _completed_scan(teacher: User) -> int:
@@ -133,6 +135,9 @@ def build_world(app: Flask) -> World:
             side: db.session.scalar(select(ClassMove.id).where(ClassMove.from_class_id == class_id))
             for side, class_id in (("own", class_a.id), ("foreign", class_b.id))
         }
+        live_session = live_sessions.start(people["owner"].id, class_a.id, lesson.slug, content)
+        first = live_sessions.resolve(content, lesson.slug, live_session.items[0])
+        live = {"session": live_session.id, "room": live_session.room_code, "choice": first.options[0].id}
         return World(
             ids={role: person.id for role, person in people.items()},
             class_a=class_a.id,
@@ -152,6 +157,7 @@ def build_world(app: Flask) -> World:
             former_work=former_work,
             invitations=invitations,
             moves=moves,
+            live=live,
         )
 
 

@@ -23,7 +23,7 @@ LAYERS = (
     ("accounts",),
     ("privacy", "oidc"),
     ("classes",),
-    ("quizzes",),
+    ("quizzes", "live"),
     ("lessons",),
     ("lti",),
     ("assignments", "gradebook", "teacher_track"),

@@ -146,6 +146,16 @@ lti.index                   GET    login     403     403           403   403    
 lti.add_platform            POST   login     403     403           403   403        403           403     ok    403
 lti.rotate_key              POST   login     403     403           403   403        403           403     ok    403
 lti.new_invite              POST   login     403     403           403   403        403           403     ok    403
+live.start                  POST   login     403     403           ok    ok         404           403     ok    404
+live.control                GET    login     403     403           ok    ok         404           403     ok    404
+live.board                  GET    login     403     403           ok    ok         404           403     ok    404
+live.board_state            GET    login     403     403           ok    ok         404           403     ok    404
+live.act                    POST   login     403     403           ok    ok         404           403     ok    404
+live.join                   GET    login     ok      ok            ok    ok         ok            ok      ok    ok
+live.join                   POST   login     ok      ok            ok    ok         ok            ok      ok    ok
+live.room                   GET    login     ok      403           ok    ok         ok            ok      ok    ok
+live.answer                 POST   login     ok      403           403   403        403           403     403   403
+live.room_state             GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
 """
 
 
@@ -215,6 +225,9 @@ def url_values(endpoint: str, arguments: set[str], world: World, *, target: str 
         "answer": "decline",
         "code": "not-a-registration-code",
         "decision": "decline",
+        "session_id": world.live["session"],
+        "room": world.live["room"],
+        "action": "reveal",
         "name": SCHOOL,
     }
     if "slug" in arguments:
@@ -257,6 +270,9 @@ def form_data(endpoint: str, role: str, world: World) -> dict[str, Any]:
         "trainer.create": {"name": "Groep winter", "starts_on": "2027-01-10", "ends_on": "2027-03-10"},
         "trainer.attendance": {},
         "trainer.join": {"invite_code": world.invite_code},
+        "live.start": {"class_id": world.class_a, "lesson": world.lesson_slug},
+        "live.join": {"code": world.live["room"]},
+        "live.answer": {"position": 0, "choice": world.live["choice"]},
     }
     return dict(forms.get(endpoint, {}))
 

@@ -89,6 +89,10 @@ PAGES = [
     Page("trainer.join", "co_teacher"),
     Page("trainer.session", "owner", lambda w: {"slug": w.session_slug}),
     Page("lti.index", "admin"),
+    Page("live.control", "owner", lambda w: {"session_id": w.live["session"]}),
+    Page("live.board", "owner", lambda w: {"session_id": w.live["session"]}),
+    Page("live.room", "student", lambda w: {"room": w.live["room"]}),
+    Page("live.join", "student"),
 ]
 
 

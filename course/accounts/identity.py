@@ -80,7 +80,13 @@ def signed_in_user(user_id: int, session_version: int) -> SignedInUser | None:
     return user if user.session_version == session_version else None
 
 
+MUST_CHANGE_PASSWORD = "must_change_password"
+
+
 def start_session(user: Person) -> None:
-    """Sign ``user`` in on a fresh session: nothing from before the sign-in carries over."""
+    """Sign ``user`` in on a fresh session: nothing from before the sign-in carries over. A
+    password reset by someone else is remembered in the session, so checking it costs no query."""
     session.clear()
     login_user(user)
+    if user.must_change_password:
+        session[MUST_CHANGE_PASSWORD] = True

@@ -17,7 +17,7 @@ from . import guesses, password_sign_in, rules, throttle
 from .devices import known_device, remember_device
 from .forms import confirm_password_field, display_name_field, new_password_field, username_field
 from .guesses import duration
-from .identity import SignedInUser, signed_in_user, start_session
+from .identity import MUST_CHANGE_PASSWORD, SignedInUser, signed_in_user, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -36,11 +36,7 @@ OPEN_BEFORE_NEW_PASSWORD = frozenset({"auth.change_password", "auth.logout", "st
 def _new_password_first() -> Response | None:
     """After a reset by a teacher or administrator, the temporary password only opens the page
     that replaces it: nobody else keeps a way into the account."""
-    if (
-        current_user.is_authenticated
-        and current_user.must_change_password
-        and request.endpoint not in OPEN_BEFORE_NEW_PASSWORD
-    ):
+    if session.get(MUST_CHANGE_PASSWORD) and request.endpoint not in OPEN_BEFORE_NEW_PASSWORD:
         return redirect(url_for("auth.change_password"))
     return None
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import Problem
 from .lesson_files import Competence, Lesson, TrainerSession, load_competences, load_lessons, load_trainer_sessions
 from .quiz_files import Quiz, display_path, load_misconceptions, load_quizzes
+from .statements import LiveMoment, load_statements
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Catalog:
     lessons_dir: Path
     quizzes_dir: Path
     tpack: object | None = None
+    live: dict[str, LiveMoment] = field(default_factory=dict)  # lesson slug -> statements for the live lesson
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -58,6 +60,10 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
     lessons, found = load_lessons(lessons_dir, set(competences), quiz_slugs)
     problems += found
     problems += _check_quiz_lessons(quizzes, lessons, lessons_dir, quizzes_dir)
+    live, found = load_statements(
+        lessons_dir, set(lessons), misconceptions, _slugs_in_broken_lesson_files(lessons_dir, lessons)
+    )
+    problems += found
     sessions: list[TrainerSession] = []
     if (lessons_dir / "trainer").is_dir():
         sessions, found = load_trainer_sessions(lessons_dir / "trainer")
@@ -78,6 +84,7 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
         lessons_dir=lessons_dir,
         quizzes_dir=quizzes_dir,
         tpack=tpack,
+        live=live,
         problems=sorted(set(problems)),
     )
 
@@ -97,6 +104,8 @@ def describe_changes(old: Catalog, new: Catalog) -> str:
     lessons += [slug for slug in old.lessons if slug not in new.lessons]
     if lessons:
         changes.append(f"lessons changed: {', '.join(lessons)}")
+    if old.live != new.live:
+        changes.append("live statements changed")
     if old.trainer_sessions != new.trainer_sessions or old.tpack != new.tpack or old.competences != new.competences:
         changes.append("teacher track or competences changed")
     return "; ".join(changes)  # empty: only media, or a file saved without a change
@@ -111,6 +120,15 @@ def _slugs_in_broken_quiz_files(quizzes_dir: Path, loaded: dict[str, Quiz]) -> s
         if slug not in loaded:
             slugs.add(slug)
     return slugs
+
+
+def _slugs_in_broken_lesson_files(lessons_dir: Path, loaded: dict[str, Lesson]) -> set[str]:
+    """Lessons whose file exists but did not load: their statements wait, without a second problem."""
+    return {
+        path.stem[3:]
+        for path in lessons_dir.glob("[0-9][0-9]-*.md")
+        if not path.name.endswith(".docent.md") and path.stem[3:] not in loaded
+    }
 
 
 def _check_quiz_lessons(

@@ -21,6 +21,7 @@ from ..core.access import role_required
 from ..core.content_store import catalog
 from ..core.downloads import download
 from ..core.templating import LOCAL_ZONE
+from ..live import sessions as live_sessions
 from ..lti import scores as platform_scores
 from ..models import SchoolClass
 from ..quizzes.attempts import voided_question_ids
@@ -240,4 +241,6 @@ def misconceptions(class_id: int) -> str:
         shares=shares,
         quizzes=content.quizzes,
         item_url=lambda slug: url_for("gradebook.items", class_id=school_class.id, slug=slug),
+        live_totals=live_sessions.misconception_totals(school_class.id).most_common(),
+        labels=content.misconceptions,
     )

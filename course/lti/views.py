@@ -25,6 +25,7 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
@@ -88,7 +89,11 @@ def _frame_policy(response: Response) -> Response:
     """Registered platforms may show every page in their frame; nobody else may."""
     if "Content-Security-Policy" in response.headers or response.mimetype != "text/html":
         return response
-    origins = _frame_origins(current_app)
+    try:
+        origins = _frame_origins(current_app)
+    except SQLAlchemyError:  # the database is away: an error page stays unframeable, as without platforms
+        db.session.rollback()
+        return response
     if origins:
         response.headers["Content-Security-Policy"] = policy_with(frame_ancestors=origins)
     return response

@@ -15,6 +15,7 @@ from .accounts import (
 from .audit import AuditEvent, LoginFailure
 from .base import Base, utcnow
 from .learning import REVIEW_STATUSES, AssignmentDraft, LessonProgress, Review, Submission
+from .live import LiveAnswer, LiveSession, LiveTotal
 from .lti import (
     LtiContext,
     LtiDeployment,
@@ -46,6 +47,9 @@ __all__ = [
     "Enrolment",
     "ExternalIdentity",
     "LessonProgress",
+    "LiveAnswer",
+    "LiveSession",
+    "LiveTotal",
     "LoginFailure",
     "LtiContext",
     "LtiDeployment",

@@ -96,6 +96,15 @@ def data_categories(retention_months: int) -> list[DataCategory]:
             "delete",
         ),
         DataCategory(
+            "Live-les",
+            "Tijdens een live-les: welk antwoord jij op de telefoon koos. Daarna alleen hoeveel studenten van "
+            "de klas elk antwoord kozen, zonder namen.",
+            "Zodat het bord de verdeling kan tonen en je je antwoord kunt veranderen tot de uitslag.",
+            "Niemand ziet wie wat koos; het bord en je docent zien alleen aantallen.",
+            "Je antwoord tot de live-les afloopt (uiterlijk na vier uur). De aantallen zolang de klas bestaat.",
+            "delete",
+        ),
+        DataCategory(
             "TPACK-scan (alleen docenten)",
             "Je antwoorden op de zelfscan en je gemiddelde per domein.",
             "Voor je eigen groei als docent, nooit voor beoordeling.",

@@ -1,0 +1,283 @@
+"""A live lesson from start to end. No Flask in here.
+
+The teacher starts a session for a class and a lesson; the items are the lesson's statements,
+then its quiz questions of the kinds a phone answers with one tap (single choice, true/false) or a
+few (multiple response). Students of the class answer the current item and may change their answer
+until the teacher reveals the spread. Every change the board or a phone must follow bumps
+``version``. When the session ends, only the totals per option stay with the class; the answers,
+which name who gave them, are deleted. Sessions left open end by themselves after ``MAX_AGE``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select, update
+
+from ..content.catalog import Catalog
+from ..core.extensions import db
+from ..models import Enrolment, LiveAnswer, LiveSession, LiveTotal, utcnow
+
+ROOM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # nothing that reads as another on a projector
+ROOM_LENGTH = 6
+MAX_AGE = timedelta(hours=4)
+QUESTION_KINDS = ("single", "truefalse", "multiple")
+
+
+class LiveError(Exception):
+    """Why an action cannot be done now, in Dutch for the person who tried."""
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: str
+    explanation: str
+    correct: bool | None = None  # quiz questions have a right answer; statements do not
+    misconception: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    text: str
+    options: tuple[Option, ...]
+    multiple: bool
+    discussion: str | None
+
+
+def item_keys(catalog: Catalog, lesson_slug: str) -> list[str]:
+    keys = []
+    moment = catalog.live.get(lesson_slug)
+    if moment is not None:
+        keys += [f"statement:{statement.id}" for statement in moment.statements]
+    lesson = catalog.lessons.get(lesson_slug)
+    quiz = catalog.quiz_for(lesson) if lesson else None
+    if quiz is not None:
+        keys += [f"question:{quiz.slug}:{q.id}" for q in quiz.questions if q.kind in QUESTION_KINDS]
+    return keys
+
+
+def resolve(catalog: Catalog, lesson_slug: str, key: str) -> Item | None:
+    """The item a key names in the content as it is now (None when an edit removed it)."""
+    kind, _, rest = key.partition(":")
+    if kind == "statement":
+        moment = catalog.live.get(lesson_slug)
+        statement = next((s for s in moment.statements if s.id == rest), None) if moment else None
+        if statement is None:
+            return None
+        options = tuple(Option(o.id, o.text, o.explanation, None, o.misconception) for o in statement.options)
+        return Item(key, statement.text, options, False, statement.discussion)
+    if kind == "question":
+        quiz_slug, _, question_id = rest.partition(":")
+        quiz = catalog.quizzes.get(quiz_slug)
+        question = quiz.question(question_id) if quiz else None
+        if question is None or question.kind not in QUESTION_KINDS:
+            return None
+        options = tuple(Option(o.id, o.text, o.feedback, o.correct, o.misconception) for o in question.options)
+        return Item(key, question.text, options, question.kind == "multiple", None)
+    return None
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+def _room_code() -> str:
+    while True:
+        code = "".join(secrets.choice(ROOM_ALPHABET) for _ in range(ROOM_LENGTH))
+        taken = db.session.scalar(
+            select(LiveSession.id).where(LiveSession.room_code == code, LiveSession.ended_at.is_(None))
+        )
+        if taken is None:
+            return code
+
+
+def start(teacher_id: int, class_id: int, lesson_slug: str, catalog: Catalog) -> LiveSession:
+    keys = item_keys(catalog, lesson_slug)
+    if not keys:
+        raise LiveError("Deze les heeft geen stellingen of quizvragen voor een live-les.")
+    end_stale(catalog)
+    for running_now in db.session.scalars(
+        select(LiveSession).where(LiveSession.class_id == class_id, LiveSession.ended_at.is_(None))
+    ):
+        end(running_now, catalog)  # one live lesson per class at a time: the new one replaces the old
+    session = LiveSession(
+        class_id=class_id, teacher_id=teacher_id, lesson_slug=lesson_slug, room_code=_room_code(), items=keys
+    )
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def running(session: LiveSession | None, catalog: Catalog) -> LiveSession | None:
+    if session is None or session.ended_at is not None:
+        return None
+    if session.started_at < utcnow() - MAX_AGE:
+        end(session, catalog)
+        return None
+    return session
+
+
+def by_code(code: str, catalog: Catalog) -> LiveSession | None:
+    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())[:ROOM_LENGTH]
+    return running(
+        db.session.scalar(
+            select(LiveSession).where(LiveSession.room_code == code, LiveSession.ended_at.is_(None)).limit(1)
+        ),
+        catalog,
+    )
+
+
+def for_student(student_id: int, catalog: Catalog) -> LiveSession | None:
+    """A live lesson running in one of the student's classes, for the banner on the dashboard."""
+    return running(
+        db.session.scalar(
+            select(LiveSession)
+            .join(Enrolment, Enrolment.class_id == LiveSession.class_id)
+            .where(Enrolment.student_id == student_id, LiveSession.ended_at.is_(None))
+            .order_by(LiveSession.started_at.desc())
+            .limit(1)
+        ),
+        catalog,
+    )
+
+
+def is_member(session: LiveSession, student_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(Enrolment.id).where(Enrolment.class_id == session.class_id, Enrolment.student_id == student_id)
+        )
+        is not None
+    )
+
+
+def state_version(code: str) -> tuple[int, int, bool] | None:
+    """(session id, version, ended) for a room code: the one cheap read every poll makes."""
+    row = db.session.execute(
+        select(LiveSession.id, LiveSession.version, LiveSession.ended_at)
+        .where(LiveSession.room_code == code)
+        .order_by(LiveSession.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1], row[2] is not None) if row else None
+
+
+def _bump(session: LiveSession, **values: object) -> None:
+    db.session.execute(
+        update(LiveSession).where(LiveSession.id == session.id).values(version=LiveSession.version + 1, **values)
+    )
+    db.session.commit()
+    db.session.refresh(session)
+
+
+def answer(session: LiveSession, student_id: int, position: int, choice: list[str], item: Item) -> None:
+    if position != session.position:
+        raise LiveError("De klas is al bij een andere stelling. Kijk op het bord.")
+    if session.revealed:
+        raise LiveError("De uitslag is al getoond. Je kunt niet meer kiezen bij deze stelling.")
+    known = {option.id for option in item.options}
+    choice = list(dict.fromkeys(c for c in choice if c in known))
+    if not choice or (len(choice) > 1 and not item.multiple):
+        raise LiveError("Kies een van de antwoorden.")
+    existing = db.session.scalar(
+        select(LiveAnswer).where(
+            LiveAnswer.session_id == session.id, LiveAnswer.position == position, LiveAnswer.user_id == student_id
+        )
+    )
+    if existing is None:
+        db.session.add(LiveAnswer(session_id=session.id, position=position, user_id=student_id, choice=choice))
+    else:
+        existing.choice = choice
+    db.session.commit()
+
+
+def own_answer(session: LiveSession, student_id: int) -> list[str]:
+    found = db.session.scalar(
+        select(LiveAnswer.choice).where(
+            LiveAnswer.session_id == session.id,
+            LiveAnswer.position == session.position,
+            LiveAnswer.user_id == student_id,
+        )
+    )
+    return list(found or [])
+
+
+def answered(session: LiveSession) -> int:
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(LiveAnswer)
+            .where(LiveAnswer.session_id == session.id, LiveAnswer.position == session.position)
+        )
+        or 0
+    )
+
+
+def spread(session: LiveSession, position: int | None = None) -> Counter[str]:
+    """How many chose each option of an item (a student with several choices counts for each)."""
+    counts: Counter[str] = Counter()
+    for (choice,) in db.session.execute(
+        select(LiveAnswer.choice).where(
+            LiveAnswer.session_id == session.id,
+            LiveAnswer.position == (session.position if position is None else position),
+        )
+    ):
+        counts.update(choice or [])
+    return counts
+
+
+def reveal(session: LiveSession) -> None:
+    if not session.revealed:
+        _bump(session, revealed=True)
+
+
+def step(session: LiveSession, delta: int) -> None:
+    target = session.position + delta
+    if not 0 <= target < len(session.items):
+        raise LiveError("Er is geen stelling meer in die richting.")
+    _bump(session, position=target, revealed=False)
+
+
+def end(session: LiveSession, catalog: Catalog) -> None:
+    """Keep the totals per option for the class; delete every answer, and with it who gave it."""
+    if session.ended_at is not None:
+        return
+    for position, key in enumerate(session.items):
+        counts = spread(session, position)
+        item = resolve(catalog, session.lesson_slug, key)
+        tags = {o.id: o.misconception for o in item.options} if item else {}
+        for option_id, count in counts.items():
+            db.session.add(
+                LiveTotal(
+                    class_id=session.class_id,
+                    lesson_slug=session.lesson_slug,
+                    item=key,
+                    option_id=option_id,
+                    count=count,
+                    misconception=tags.get(option_id),
+                )
+            )
+    db.session.execute(delete(LiveAnswer).where(LiveAnswer.session_id == session.id))
+    _bump(session, ended_at=utcnow())
+
+
+def end_stale(catalog: Catalog) -> None:
+    for session in db.session.scalars(
+        select(LiveSession).where(LiveSession.ended_at.is_(None), LiveSession.started_at < utcnow() - MAX_AGE)
+    ):
+        end(session, catalog)
+
+
+def misconception_totals(class_id: int) -> Counter[str]:
+    """Per misconception tag, how many answers in the class's live lessons pointed at it."""
+    totals: Counter[str] = Counter()
+    for tag, count in db.session.execute(
+        select(LiveTotal.misconception, func.sum(LiveTotal.count))
+        .where(LiveTotal.class_id == class_id, LiveTotal.misconception.is_not(None))
+        .group_by(LiveTotal.misconception)
+    ):
+        totals[tag] = int(count)
+    return totals

@@ -1,6 +1,6 @@
 """live lesson: sessions, answers while they run, totals per class
 
-Revision ID: 0008
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-02 01:36:30.580952
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import course.models.base
 
-revision = '0008'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None

@@ -1,9 +1,10 @@
-"""`python -m bench --json [--quick]`: the figures the scale-out issue asks for, measured in one run.
+"""`python -m bench --json [--quick]`: the figures the scale-out and live-lesson issues ask for, in one run.
 
 Starts gunicorn on a free port with demo-sized data (SQLite), then measures, in rounds, side by
 side: /healthz and a lesson page (throughput and their ratio), 30 students submitting a quiz at
 the same moment, 30 students logging in at the same moment, the class gradebook at several sizes,
-and the cold load of all content. Every figure is the median of its rounds.
+and the cold load of all content; then the live lesson (`bench/live.py`). Every figure is the median
+of its rounds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from . import live
 from .clients import Student, at_once, requests_per_second, wrk_requests_per_second
 from .server import STUDENT_PASSWORD, gunicorn, seed, temporary_sqlite
 
@@ -203,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer and shorter rounds")
     args = parser.parse_args(argv)
     figures = run(args.quick)
+    figures.update(live.run(args.quick))
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

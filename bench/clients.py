@@ -109,16 +109,17 @@ def at_once(count: int, action: Callable[[int], Any]) -> list[tuple[float, Any]]
 
 
 def requests_per_second(
-    make_request: Callable[[requests.Session], requests.Response], seconds: float, threads: int = 4
+    make_request: Callable[[requests.Session], requests.Response], seconds: float, threads: int = 4, expect: int = 200
 ) -> float:
-    """Closed-loop throughput: ``threads`` keep-alive clients, each sending as fast as answers come."""
+    """Closed-loop throughput: ``threads`` keep-alive clients, each sending as fast as answers come.
+    An answer other than ``expect`` counts as a failure."""
     stop = time.perf_counter() + seconds
     counts = [0] * threads
     failures = [0] * threads
 
     def loop(i: int, session: requests.Session) -> None:
         while time.perf_counter() < stop:
-            if make_request(session).status_code == 200:
+            if make_request(session).status_code == expect:
                 counts[i] += 1
             else:
                 failures[i] += 1
@@ -137,7 +138,12 @@ def requests_per_second(
 
 
 def wrk_requests_per_second(
-    url: str, seconds: float, cookie: str | None = None, connections: int = 8, user_agent: str | None = None
+    url: str,
+    seconds: float,
+    cookie: str | None = None,
+    connections: int = 8,
+    user_agent: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> float:
     """Throughput measured by wrk (a C load generator): the client costs far less CPU than the
     server, so the figure is the server's, not Python's."""
@@ -148,6 +154,8 @@ def wrk_requests_per_second(
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     if user_agent:
         command[1:1] = ["-H", f"User-Agent: {user_agent}"]
+    for name, value in (headers or {}).items():
+        command[1:1] = ["-H", f"{name}: {value}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", output)
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)

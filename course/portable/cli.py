@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from ..core.content_store import catalog
 from .cartridge import build_cartridge
 
 
 @click.command("export-cartridge")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--lti",

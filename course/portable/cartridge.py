@@ -26,8 +26,8 @@ from lxml import etree
 
 from ..content.catalog import Catalog
 from ..content.lesson_files import Lesson, link_target
-from ..content.render import render_markdown
 from ..content.quiz_files import Quiz
+from ..content.render import render_markdown
 from .qti import assessment_xml
 
 CC_NS = "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"
@@ -168,7 +168,7 @@ def _page(title: str, body: str) -> bytes:
         f"<title>{html.escape(title)}</title>\n"
         '<link rel="stylesheet" href="stijl.css">\n</head>\n'
         f"<body>\n<main>\n<h1>{html.escape(title)}</h1>\n{body}</main>\n</body>\n</html>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _lesson_page(lesson: Lesson, catalog: Catalog, package: _Package) -> bytes:

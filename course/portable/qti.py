@@ -142,7 +142,8 @@ def _items(question: Question, title: str, render: Render) -> list[etree._Elemen
                    "truefalse": "cc.true_false.v0p1"}[question.kind]
         choice = _Choice(ident, title, profile, points, stem, general)
         for option in question.options:
-            choice.choices.append((f"{ident}-{option.id}", render(option.text), render(option.feedback), option.correct))
+            html = (render(option.text), render(option.feedback))
+            choice.choices.append((f"{ident}-{option.id}", *html, option.correct))
         return [choice.element()]
     if question.kind == "matching":
         return _matching(question, ident, title, points, stem, general, render)

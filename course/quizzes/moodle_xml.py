@@ -237,12 +237,13 @@ def _ordering_as_matching(element: etree._Element, question: Question) -> None:
 def _ordering(element: etree._Element, question: Question) -> None:
     _plain(element, "layouttype", "VERTICAL")
     _plain(element, "selecttype", "ALL")
-    _plain(element, "selectcount", "0")
+    _plain(element, "selectcount", str(len(question.items)))  # every item (Moodle reads 0 as 2)
     _plain(element, "gradingtype", ORDERING_GRADING)
     _plain(element, "showgrading", "SHOW")
     _plain(element, "numberingstyle", "none")
     _combined_feedback(element)
-    # qtype_ordering keeps an item's place in the right order in the answer's fraction field.
+    # qtype_ordering takes the answers' order as the right order and stores each place in the
+    # answer's fraction field; writing the place there too keeps a re-export identical.
     for position, item in enumerate(question.items, start=1):
         answer = etree.SubElement(element, "answer", fraction=f"{position}.0000000", format="html")
         _text(answer, _html(item.text), cdata=True)

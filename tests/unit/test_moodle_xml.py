@@ -127,6 +127,7 @@ def check_matching(question: Question, element: etree._Element, general: str) ->
 
 def check_ordering(question: Question, element: etree._Element, _general: str) -> None:
     assert element.findtext("gradingtype") == "RELATIVE_ALL_PREVIOUS_AND_NEXT"
+    assert element.findtext("selecttype") == "ALL" and element.findtext("selectcount") == str(len(question.items))
     answers = element.findall("answer")
     assert [plain(text_of(a, ".")) for a in answers] == [words(i.text) for i in question.items]
     assert [a.get("fraction") for a in answers] == [f"{n}.0000000" for n in range(1, len(answers) + 1)]

@@ -133,7 +133,8 @@ def _add_media(manifest: _Manifest, lessons_dir: Path, package: _Package) -> Non
 
 
 def _quiz_markdown(text: str) -> str:
-    return render_markdown(text) if text else ""
+    """Quiz texts: a relative link would point into the app, so it stays text."""
+    return render_markdown(text, lambda _href: None) if text else ""
 
 
 # --- pages ------------------------------------------------------------------------------------

@@ -121,8 +121,12 @@ def multiple_weights(right: int, wrong: int) -> tuple[Fraction, Fraction]:
 # --- elements ---------------------------------------------------------------------------------
 
 
+def _no_relative_links(_href: str) -> None:
+    return None  # a link to a lesson or media file of the app would be broken on the platform
+
+
 def _html(text: str | None) -> str:
-    return render_markdown(text or "") if text else ""
+    return render_markdown(text, _no_relative_links) if text else ""
 
 
 def _text_element(parent: etree._Element, tag: str, html: str, *, fmt: str = "html") -> etree._Element:

@@ -4,6 +4,7 @@ the ordering fallback for older Moodle sites."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from itertools import product
 from pathlib import Path
@@ -205,3 +206,13 @@ def test_our_share_is_the_app_grading_rule() -> None:
 def test_percent_is_written_as_moodle_writes_it() -> None:
     assert [percent(Fraction(f)) for f in ("1", "1/3", "-1/7", "5/6", "0", "1/8")] == [
         "100", "33.33333", "-14.28571", "83.33333", "0", "12.5"]
+
+
+def test_links_into_the_app_become_text_and_web_links_stay() -> None:
+    quiz = real_quizzes()[0]
+    text = "Lees [les 3](03-privacy-instellingen.md) en [de AP](https://autoriteitpersoonsgegevens.nl)."
+    question = replace(quiz.questions[0], text=text)
+    root = parse(export_moodle_xml([replace(quiz, questions=(question,))]))
+    text = root.findtext("question[@type='multichoice']/questiontext/text")
+    assert "03-privacy-instellingen.md" not in text and "Lees les 3 en" in text
+    assert '<a href="https://autoriteitpersoonsgegevens.nl" rel="noopener noreferrer">de AP</a>' in text

@@ -5,6 +5,7 @@ points, and the special characters survive."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from fractions import Fraction
 from pathlib import Path
@@ -195,3 +196,24 @@ def test_special_characters_survive_in_qti() -> None:
     assert stems[0] == quiz.questions[0].text.strip()
     labels = [text(m) for m in qti.iterfind(".//q:item[@ident='q-enkel']//q:response_label//q:mattext", NS)]
     assert labels == [o.text.strip() for o in quiz.questions[0].options]
+
+
+@pytest.mark.parametrize("lti", [None, "https://branding.school.nl"])
+def test_profile_rules_of_the_manifest(course: Catalog, lti: str | None) -> None:
+    """Rules of the CC content-packaging profile: one organization, a top item without a title and
+    titled items below it, no href on assessments and LTI links (one descriptor file each), only
+    known resource types, and identifiers that are valid XML ids."""
+    root = manifest(zipfile.ZipFile(io.BytesIO(build_cartridge(course, lti_base_url=lti))))
+    assert len(root.findall("cc:organizations/cc:organization", NS)) == 1
+    top = root.find("cc:organizations/cc:organization/cc:item", NS)
+    assert top.find("cc:title", NS) is None
+    for item in top.iterfind(".//cc:item", NS):
+        assert item.findtext("cc:title", namespaces=NS).strip()
+    for resource in root.iterfind(".//cc:resource", NS):
+        kind = resource.get("type")
+        assert kind in {"webcontent", ASSESSMENT_TYPE, LTI_TYPE}
+        if kind != "webcontent":
+            assert resource.get("href") is None and len(resource.findall("cc:file", NS)) == 1
+    identifiers = [e.get("identifier") for e in root.iter() if e.get("identifier")]
+    assert len(identifiers) == len(set(identifiers))
+    assert all(re.fullmatch(r"[A-Za-z_][\w.-]*", i) for i in identifiers)

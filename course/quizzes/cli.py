@@ -12,7 +12,7 @@ from ..core.content_store import catalog
 from ..models import utcnow
 from . import attempts
 from .gift import export_gift
-from .moodle_xml import export_moodle_xml
+from .moodle_xml import ExportError, export_moodle_xml
 
 quizzes_cli = AppGroup(
     "quizzes", help="Quizzes: Moodle GIFT and Moodle XML export, regrading after a quiz file changed."
@@ -47,7 +47,11 @@ def export_moodle_xml_command(slug: str | None, ordering_as_matching: bool) -> N
     """Write all quizzes (or only SLUG) as Moodle XML to standard output, a category per quiz."""
     quizzes = [_quiz(slug)] if slug else list(catalog().quizzes.values())
     ordering = "matching" if ordering_as_matching else "ordering"
-    click.echo(export_moodle_xml(quizzes, ordering=ordering).decode("utf-8"), nl=False)
+    try:
+        data = export_moodle_xml(quizzes, ordering=ordering)
+    except ExportError as err:
+        raise click.ClickException(f"{err}; `flask --app wsgi course check` shows where") from None
+    click.echo(data.decode("utf-8"), nl=False)
 
 
 @quizzes_cli.command("regrade")

@@ -207,7 +207,10 @@ def _choices(element: etree._Element, question: Question) -> None:
         weights = {True: Fraction(1), False: Fraction(0)}
     else:
         right = sum(1 for o in question.options if o.correct)
-        right_weight, wrong_weight = multiple_weights(right, len(question.options) - right)
+        try:
+            right_weight, wrong_weight = multiple_weights(right, len(question.options) - right)
+        except ExportError as err:
+            raise ExportError(f"question '{question.id}': {err}") from None
         weights = {True: right_weight, False: wrong_weight}
     for option in question.options:
         _answer(element, weights[option.correct], _html(option.text), _html(option.feedback))

@@ -17,6 +17,7 @@ from course.content.quiz_files import Question, Quiz
 from course.quizzes.grading import grade_question
 from course.quizzes.moodle_xml import (
     MOODLE_FRACTIONS,
+    ExportError,
     category_path,
     export_moodle_xml,
     moodle_multiple_share,
@@ -216,3 +217,13 @@ def test_links_into_the_app_become_text_and_web_links_stay() -> None:
     text = root.findtext("question[@type='multichoice']/questiontext/text")
     assert "03-privacy-instellingen.md" not in text and "Lees les 3 en" in text
     assert '<a href="https://autoriteitpersoonsgegevens.nl" rel="noopener noreferrer">de AP</a>' in text
+
+
+def test_a_question_moodle_cannot_weigh_is_refused_by_name() -> None:
+    quiz = real_quizzes()[0]
+    question = next(q for q in quiz.questions if q.kind == "multiple")
+    right = question.options[0]
+    options = tuple(replace(right, id=f"r{n}") for n in range(11)) + (question.options[-1],)
+    broken = replace(quiz, questions=(replace(question, options=options),))
+    with pytest.raises(ExportError, match=rf"question '{question.id}': 11 right options"):
+        export_moodle_xml([broken])

@@ -82,3 +82,18 @@ def test_export_cartridge_command_refuses_a_wrong_name_or_address(runner, tmp_pa
     result = runner.invoke(args=["course", "export-cartridge", str(tmp_path / "m.imscc"), "--lti", "branding"])
     assert result.exit_code != 0 and "https://" in result.output
     assert not (tmp_path / "m.imscc").exists()
+
+
+def test_a_quiz_moodle_cannot_weigh_gives_a_message_not_an_error(auth, monkeypatch):
+    from course.portable import views
+    from course.quizzes.moodle_xml import ExportError
+
+    def refuse(*_args, **_kwargs):
+        raise ExportError("question 'q1': 11 right options")
+
+    monkeypatch.setattr(views, "export_moodle_xml", refuse)
+    auth.make_user("docent", "teacher")
+    auth.login("docent")
+    response = auth.client.get("/lessons/export/personal-branding-moodle.xml", follow_redirects=True)
+    assert response.status_code == 200 and response.request.path == "/lessons/"
+    assert "passen nu niet in Moodle XML" in response.get_data(as_text=True)

@@ -85,13 +85,14 @@ def _blueprints() -> list[Blueprint]:
     from .lti.views import bp as lti
     from .oidc.views import bp as oidc
     from .pages.views import bp as pages
+    from .portable.views import bp as portable
     from .privacy.views import bp as mydata
     from .quizzes.views import bp as quizzes
     from .teacher_track.tpack_views import bp as tpack
     from .teacher_track.trainer_views import bp as trainer
 
     return [pages, health, auth, oidc, student, classes, admin, mydata, lessons, assignments, quizzes, tpack,
-            trainer, gradebook, lti, live]
+            trainer, gradebook, lti, live, portable]
 
 
 def _commands() -> list[click.Command]:
@@ -103,8 +104,10 @@ def _commands() -> list[click.Command]:
     from .core.restore import restore_command
     from .demo.cli import demo_command
     from .lti.cli import lti_cli
+    from .portable.cli import export_cartridge_command
     from .privacy.cli import privacy_cli
     from .quizzes.cli import quizzes_cli
 
+    course_cli.add_command(export_cartridge_command)  # `course export-cartridge`: content, built higher up
     return [db_cli, users_cli, demo_command, course_cli, quizzes_cli, backup_command, restore_command, privacy_cli,
             lti_cli]

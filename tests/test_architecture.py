@@ -13,9 +13,10 @@ COURSE = ROOT / "course"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
 # Modules that must stay free of Flask and of the database session: pure functions and content.
-PURE = ("course.content", "course.quizzes.grading", "course.quizzes.gift", "course.gradebook.analysis",
+PURE = ("course.content", "course.quizzes.grading", "course.quizzes.gift", "course.quizzes.moodle_xml",
+        "course.gradebook.analysis",
         "course.teacher_track.radar", "course.teacher_track.tpack_profile", "course.oidc.providers",
-        "course.oidc.claim_rules")
+        "course.oidc.claim_rules", "course.portable.cartridge", "course.portable.qti")
 # Bottom to top: a package may import its own modules and packages on a lower layer, never higher.
 LAYERS = (
     ("content", "models"),
@@ -26,7 +27,7 @@ LAYERS = (
     ("quizzes", "live"),
     ("lessons",),
     ("lti",),
-    ("assignments", "gradebook", "teacher_track"),
+    ("assignments", "gradebook", "teacher_track", "portable"),
     ("admin", "demo", "pages"),
 )
 

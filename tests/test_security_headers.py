@@ -74,6 +74,8 @@ PAGES = [
     Page("classes.detail", "co_teacher", lambda w: {"class_id": w.class_a}),
     Page("gradebook.grid", "owner", lambda w: {"class_id": w.class_a}),
     Page("gradebook.export_grid", "owner", lambda w: {"class_id": w.class_a, "fmt": "xlsx"}),
+    Page("lessons.index", "owner"),  # with the downloads for the school's own platform
+    Page("portable.moodle_xml", "owner"),
     Page("gradebook.student", "owner", lambda w: {"class_id": w.class_a, "student_id": w.ids["student"]}),
     Page("gradebook.attempt", "owner", lambda w: {"class_id": w.class_a, "token": w.tokens["student"]}),
     Page("gradebook.items", "owner", lambda w: {"class_id": w.class_a, "slug": w.quiz_slug}),

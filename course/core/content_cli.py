@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..content.catalog import load_catalog
+from ..content.export_hazards import export_hazards
 
 course_cli = AppGroup("course", help="Course content (lessons, quizzes, teacher track).")
 
@@ -19,7 +20,8 @@ course_cli = AppGroup("course", help="Course content (lessons, quizzes, teacher 
 def check(as_json: bool) -> None:
     """Check all lessons and quizzes; exit 1 when anything is wrong."""
     catalog = load_catalog(Path(current_app.config["LESSONS_DIR"]), Path(current_app.config["QUIZZES_DIR"]))
-    errors = [str(problem) for problem in catalog.problems]
+    problems = catalog.problems + export_hazards(catalog.quizzes, catalog.quizzes_dir.parent)
+    errors = [str(problem) for problem in sorted(problems)]
     if as_json:
         click.echo(json.dumps({**catalog.counts, "errors": errors}, ensure_ascii=False))
     else:

@@ -1,4 +1,5 @@
-"""`flask --app wsgi quizzes export-gift|regrade`: reuse quizzes elsewhere, regrade deliberately."""
+"""`flask --app wsgi quizzes export-gift|export-moodle-xml|regrade`: reuse quizzes elsewhere, regrade
+deliberately."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from ..core.content_store import catalog
 from ..models import utcnow
 from . import attempts
 from .gift import export_gift
+from .moodle_xml import ExportError, export_moodle_xml
 
-quizzes_cli = AppGroup("quizzes", help="Quizzes: Moodle GIFT export and regrading after a quiz file changed.")
+quizzes_cli = AppGroup(
+    "quizzes", help="Quizzes: Moodle GIFT and Moodle XML export, regrading after a quiz file changed."
+)
 
 
 def _quiz(slug: str) -> Quiz:
@@ -30,6 +34,24 @@ def export_gift_command(slug: str | None) -> None:
     """Write all quizzes (or only SLUG) as Moodle GIFT to standard output."""
     quizzes = [_quiz(slug)] if slug else list(catalog().quizzes.values())
     click.echo(export_gift(quizzes), nl=False)
+
+
+@quizzes_cli.command("export-moodle-xml")
+@click.argument("slug", required=False)
+@click.option(
+    "--ordering-as-matching",
+    is_flag=True,
+    help="Write ordering questions as matching (item -> position), for Moodle older than 4.4.",
+)
+def export_moodle_xml_command(slug: str | None, ordering_as_matching: bool) -> None:
+    """Write all quizzes (or only SLUG) as Moodle XML to standard output, a category per quiz."""
+    quizzes = [_quiz(slug)] if slug else list(catalog().quizzes.values())
+    ordering = "matching" if ordering_as_matching else "ordering"
+    try:
+        data = export_moodle_xml(quizzes, ordering=ordering)
+    except ExportError as err:
+        raise click.ClickException(f"{err}; `flask --app wsgi course check` shows where") from None
+    click.echo(data.decode("utf-8"), nl=False)
 
 
 @quizzes_cli.command("regrade")

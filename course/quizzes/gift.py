@@ -11,6 +11,9 @@ GIFT cannot express everything our format does; the choices, so a teacher knows 
 - Moodle may refuse or warn about a matching question with fewer than three pairs; our format
   allows two.
 - points are not part of GIFT; Moodle uses its default mark.
+- a text that Moodle would read as a weight (``%50%...``) or a format (``[html]...``) at the start of
+  an answer or feedback is guarded (``answer_text``); ``->`` in a matching or ordering text cannot
+  be escaped in GIFT, so ``course check`` reports it (content/export_hazards.py).
 - texts are Markdown, as in the app: each question is marked ``[markdown]``, which Moodle also
   applies to its answers and feedback (the right side of a matching pair stays plain text).
   Line breaks are kept as GIFT's ``\\n``; Markdown treats single ones as spaces.
@@ -21,12 +24,16 @@ a diff of two exports shows only content changes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from fractions import Fraction
 
 from ..content.quiz_files import Question, Quiz
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\~=#{}:"})
+# What Moodle reads at the start of an answer or feedback text as a weight or as a text format.
+_WEIGHT = re.compile(r"%-*[0-9]{1,2}\.?[0-9]*%")
+_FORMAT = re.compile(r"\[(?:html|plain|moodle|markdown)\]")
 
 
 def export_gift(quizzes: Iterable[Quiz]) -> str:
@@ -44,6 +51,18 @@ def escape(text: str) -> str:
     return "\\n".join(line.translate(_SPECIAL) for line in lines)
 
 
+def answer_text(text: str, *, weighted: bool = False) -> str:
+    """``escape`` plus a guard for what Moodle would read as markup at the start of an answer: a
+    leading ``[html]`` etc. gets ``[markdown]`` before it (Moodle strips one format marker), and an
+    unweighted answer that starts like ``%50%`` gets an explicit ``%0%`` (Moodle reads one weight)."""
+    escaped = escape(text)
+    if _FORMAT.match(escaped):
+        escaped = "[markdown]" + escaped
+    if not weighted and _WEIGHT.match(escaped):
+        escaped = "%0%" + escaped
+    return escaped
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -53,17 +72,20 @@ def _question(quiz: Quiz, question: Question) -> str:
     body = _BODIES[question.kind](question)
     general = _general_feedback(question)
     if general:
-        body.append(f"####{escape(general)}")
+        body.append(f"####{answer_text(general, weighted=True)}")
     comment = "// ordering exported as matching: item -> position\n" if question.kind == "ordering" else ""
     return comment + head + "{\n" + "".join(f"\t{line}\n" for line in body) + "}"
 
 
 def _feedback(text: str | None) -> str:
-    return f"#{escape(text)}" if text else ""
+    return f"#{answer_text(text, weighted=True)}" if text else ""
 
 
 def _single(question: Question) -> list[str]:
-    return [f"{'=' if o.correct else '~'}{escape(o.text)}{_feedback(o.feedback)}" for o in question.options]
+    return [
+        f"{'=' if o.correct else '~'}{answer_text(o.text, weighted=o.correct)}{_feedback(o.feedback)}"
+        for o in question.options
+    ]
 
 
 def _multiple(question: Question) -> list[str]:
@@ -72,7 +94,7 @@ def _multiple(question: Question) -> list[str]:
     lines = []
     for option in question.options:
         weight = Fraction(100, right) if option.correct else Fraction(-100, wrong)
-        lines.append(f"~%{_percent(weight)}%{escape(option.text)}{_feedback(option.feedback)}")
+        lines.append(f"~%{_percent(weight)}%{answer_text(option.text, weighted=True)}{_feedback(option.feedback)}")
     return lines
 
 
@@ -87,15 +109,16 @@ def _truefalse(question: Question) -> list[str]:
     true, false = question.options  # normalised by the loader: waar, niet-waar
     right, wrong = (true, false) if true.correct else (false, true)
     # GIFT order: {T#feedback for the wrong answer#feedback for the right answer}
-    return [f"{'T' if true.correct else 'F'}#{escape(wrong.feedback)}#{escape(right.feedback)}"]
+    wrong_feedback, right_feedback = (answer_text(o.feedback, weighted=True) for o in (wrong, right))
+    return [f"{'T' if true.correct else 'F'}#{wrong_feedback}#{right_feedback}"]
 
 
 def _matching(question: Question) -> list[str]:
-    return [f"={escape(p.left)} -> {escape(p.right)}" for p in question.pairs]
+    return [f"={answer_text(p.left, weighted=True)} -> {escape(p.right)}" for p in question.pairs]
 
 
 def _ordering(question: Question) -> list[str]:
-    return [f"={escape(item.text)} -> {n}" for n, item in enumerate(question.items, start=1)]
+    return [f"={answer_text(item.text, weighted=True)} -> {n}" for n, item in enumerate(question.items, start=1)]
 
 
 def _general_feedback(question: Question) -> str:

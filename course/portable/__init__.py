@@ -1,0 +1,1 @@
+"""The course for a school's own platform: Common Cartridge, Moodle XML and GIFT downloads."""

@@ -32,16 +32,22 @@ run: $(VENV)/.installed
 	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) demo && touch instance/.demo-loaded; fi
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# The SQLite pass always runs; the PostgreSQL pass runs when TEST_DATABASE_URL names a server.
+# The SQLite pass always runs; the PostgreSQL pass runs when TEST_DATABASE_URL names a server. The two
+# run side by side (each keeps about one core busy), and PostgreSQL's report is printed after SQLite's.
 # The browser tests (marked `browser`) run in the SQLite pass when /usr/bin/chromium exists and skip
 # with one line saying how to install it otherwise; the PostgreSQL pass skips them (they ran already).
 test: $(VENV)/.dev-installed $(OIDC_PROVIDER)
-	@echo "== tests on SQLite"
-	TEST_DATABASE_URL= $(PY) -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== tests on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		$(PY) -m pytest; \
+		echo "== tests on SQLite, with the PostgreSQL pass ($$TEST_DATABASE_URL) running beside it"; \
+		report=$$(mktemp); \
+		$(PY) -m pytest -p no:cacheprovider >"$$report" 2>&1 & postgres_pid=$$!; \
+		TEST_DATABASE_URL= $(PY) -m pytest; sqlite_status=$$?; \
+		wait $$postgres_pid; postgres_status=$$?; \
+		echo "== tests on PostgreSQL ($$TEST_DATABASE_URL)"; cat "$$report"; rm -f "$$report"; \
+		[ $$sqlite_status -eq 0 ] && [ $$postgres_status -eq 0 ]; \
 	else \
+		echo "== tests on SQLite"; \
+		TEST_DATABASE_URL= $(PY) -m pytest || exit 1; \
 		echo "== PostgreSQL pass skipped: TEST_DATABASE_URL is not set."; \
 		echo "   To run it: TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test make test"; \
 	fi

@@ -1,5 +1,6 @@
 """Password guessing is slowed down per account and per address, for every worker alike."""
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -91,7 +92,7 @@ def redis_available() -> bool:
 @pytest.mark.skipif(not redis_available(), reason="no Redis server at 127.0.0.1:6379")
 def test_redis_store_counts_like_the_database():
     store = throttle.RedisStore("redis://127.0.0.1:6379/15")
-    key = "user:test-redis-store"
+    key = f"user:test-redis-store-{os.getpid()}"  # the SQLite and PostgreSQL passes run at once
     store.clear(key)
     for minutes in (30, 20, 10):
         store.record(key, NOW - timedelta(minutes=minutes))

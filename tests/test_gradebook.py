@@ -234,6 +234,8 @@ def test_most_chosen_wrong_option_shows_tag_explanation_and_feedback(app, auth, 
     # (Bram's blank attempt chose nothing).
     assert explanations[wrong.misconception] in misconceptions
     assert re.search(rf"{re.escape(wrong.misconception)} 1 van 3 33%", misconceptions)
+    # Three students are too few to act on, and the page says so in words.
+    assert re.search(r"1 van 3 33% te weinig studenten om op te bouwen", misconceptions)
 
 
 # -- access ---------------------------------------------------------------------------------------

@@ -218,6 +218,29 @@ class MisconceptionShare:
     def share(self) -> float:
         return self.students / self.exposed if self.exposed else 0.0
 
+    @property
+    def likely_share(self) -> float:
+        """The share the class holds at least, with 95 % confidence (Wilson's lower bound): 1 of 1
+        says little, 12 of 18 says a lot, so this ranks them instead of the bare share."""
+        return wilson_lower_bound(self.students, self.exposed)
+
+    @property
+    def too_few(self) -> bool:
+        """Fewer students than a teacher should build a lesson on."""
+        return self.exposed < MIN_STUDENTS_TO_ACT_ON
+
+
+MIN_STUDENTS_TO_ACT_ON = 5
+
+
+def wilson_lower_bound(hits: int, total: int, z: float = 1.96) -> float:
+    if total <= 0:
+        return 0.0
+    p = hits / total
+    centre = p + z * z / (2 * total)
+    spread = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total))
+    return max(0.0, (centre - spread) / (1 + z * z / total))
+
 
 def tags_by_quiz(quizzes: Iterable[Quiz]) -> dict[str, frozenset[str]]:
     """Which misconception tags each quiz can reveal, from its wrong options, pairs and orderings."""
@@ -240,7 +263,8 @@ def misconception_shares(
 ) -> list[MisconceptionShare]:
     """``chosen``: per student, per quiz slug the tags of their counting attempt (an empty list
     when they took the quiz and chose no wrong tagged option). The share of a tag is taken over
-    the students who took at least one quiz that can reveal it. Most held first."""
+    the students who took at least one quiz that can reveal it. Ranked by the share the class
+    surely holds (see ``likely_share``), so a large share of few students does not top the list."""
     holders: dict[str, set[int]] = {}
     seen_in: dict[str, set[str]] = {}
     exposed: dict[str, set[int]] = {}
@@ -262,5 +286,5 @@ def misconception_shares(
         )
         for tag, students in holders.items()
     ]
-    result.sort(key=lambda m: (-m.share, -m.students, m.tag))
+    result.sort(key=lambda m: (-m.likely_share, -m.students, m.tag))
     return result

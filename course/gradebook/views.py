@@ -239,6 +239,7 @@ def misconceptions(class_id: int) -> str:
         "gradebook/misconceptions.html",
         school_class=school_class,
         shares=shares,
+        min_students=analysis.MIN_STUDENTS_TO_ACT_ON,
         quizzes=content.quizzes,
         item_url=lambda slug: url_for("gradebook.items", class_id=school_class.id, slug=slug),
         live_totals=live_sessions.misconception_totals(school_class.id).most_common(),

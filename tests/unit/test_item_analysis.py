@@ -242,3 +242,14 @@ def test_misconception_share_is_over_students_who_could_show_it() -> None:
     assert shares["x"].share == pytest.approx(2 / 3) and shares["x"].explanation == "Denkt X."
     assert shares["x"].quizzes == ("a",) and shares["y"].quizzes == ("b",)
     assert [m.tag for m in misconception_shares(chosen, possible, {})] == ["x", "y"]  # most held first
+
+
+def test_misconceptions_rank_a_share_of_many_above_all_of_one() -> None:
+    """1 of 1 (100 %) says less than 12 of 18 (67 %): the second is what a teacher should act on."""
+    possible = {"a": frozenset({"lone"}), "b": frozenset({"broad"})}
+    chosen: dict[int, dict[str, list[str]]] = {1: {"a": ["lone"]}}
+    for student in range(2, 20):  # 18 students took quiz b; 12 of them chose the tagged option
+        chosen[student] = {"b": ["broad"] if student < 14 else []}
+    ranked = misconception_shares(chosen, possible, {})
+    assert [(m.tag, m.students, m.exposed) for m in ranked] == [("broad", 12, 18), ("lone", 1, 1)]
+    assert ranked[1].share == 1.0 and ranked[1].too_few and not ranked[0].too_few

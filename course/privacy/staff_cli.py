@@ -4,6 +4,7 @@ what stays without a name in the audit log."""
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from ..core.extensions import db
@@ -14,6 +15,7 @@ from .staff import StaffDeletionRefused, delete_staff, plan_staff_deletion
 @click.command("delete")
 @click.argument("username")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
 def users_delete_command(username: str, yes: bool) -> None:
     """Delete a teacher, trainer or administrator and their personal data."""
     user = db.session.scalar(select(User).where(User.username == username.strip().lower()))

@@ -26,7 +26,7 @@ from course.models import (
 )
 from course.teacher_track import cohorts
 
-from .conftest import ROOT, csrf_token
+from .conftest import ROOT
 from .test_privacy import give_work, setup_class
 from .test_trainer import as_user, give_scan, join, make_cohort, member_answers
 

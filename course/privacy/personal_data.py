@@ -121,7 +121,7 @@ def data_categories(
             "Voor je eigen groei als docent, nooit voor beoordeling.",
             f"Alleen jij. Een trainer of beheerder ziet alleen gemiddelden van een groep van minstens {min_group} "
             "mensen, en alleen als die cijfers met minstens zoveel mensen verschillen van alle cijfers die hij al "
-            "kon zien. Niemand ziet of jij de scan hebt gedaan.",
+            "kon zien. Er is geen lijst van wie de scan heeft gedaan.",
             "Tot je een scan zelf verwijdert (met de knop Scan verwijderen bij de uitslag) of je account wordt "
             "verwijderd.",
             "keep",

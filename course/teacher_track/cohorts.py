@@ -252,7 +252,10 @@ def viewer_release(viewer: Person, min_group: int) -> ViewerRelease:
     ).all()
     scans = db.session.execute(
         select(TpackScan.id, TpackScan.teacher_id, TpackScan.completed_at)
-        .where(TpackScan.teacher_id.in_({user_id for _, user_id, _ in memberships}), TpackScan.completed_at.is_not(None))
+        .where(
+            TpackScan.teacher_id.in_(sorted({user_id for _, user_id, _ in memberships})),
+            TpackScan.completed_at.is_not(None),
+        )
         .order_by(TpackScan.completed_at, TpackScan.id)
     ).all()
     scans_of: dict[int, list[tuple[int, datetime]]] = {}

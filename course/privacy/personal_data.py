@@ -120,8 +120,8 @@ def data_categories(
             "Je antwoorden op de zelfscan en je gemiddelde per domein.",
             "Voor je eigen groei als docent, nooit voor beoordeling.",
             f"Alleen jij. Een trainer of beheerder ziet alleen gemiddelden van een groep van minstens {min_group} "
-            "mensen, en alleen als die cijfers met minstens zoveel mensen verschillen van alle cijfers die hij al "
-            "kon zien. Er is geen lijst van wie de scan heeft gedaan.",
+            "mensen, en alleen als die cijfers met minstens zoveel mensen verschillen van alle cijfers die die "
+            "persoon al kon zien. Er is geen lijst van wie de scan heeft gedaan.",
             "Tot je een scan zelf verwijdert (met de knop Scan verwijderen bij de uitslag) of je account wordt "
             "verwijderd.",
             "keep",
@@ -141,7 +141,7 @@ def data_categories(
             "Welke medewerker een wachtwoord herstelde, een cijfer aanpaste of gegevens verwijderde, en wanneer.",
             "Zodat achteraf na te gaan is wie iets aan cijfers of accounts veranderde.",
             "De beheerder van de school.",
-            "Zolang de installatie bestaat; verwijzingen naar verwijderde studenten worden gewist.",
+            "Zolang de installatie bestaat; verwijzingen naar verwijderde accounts worden gewist.",
             "keep",
         ),
         DataCategory(

@@ -33,7 +33,9 @@ def post_fork(server, worker):
 
     with worker.app.wsgi().app_context():
         db.engine.dispose(close=False)
-accesslog = os.environ.get("ACCESS_LOG", "-") or None  # ACCESS_LOG="" turns it off
+# No access log unless asked for (ACCESS_LOG=- or a path): it would hold every visitor's address
+# and URLs, and the privacy statement says there is none by default.
+accesslog = os.environ.get("ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 # Trust X-Forwarded-* only from the reverse proxy on the same machine.

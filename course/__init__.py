@@ -24,6 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(default_config.from_environment())
     else:
         app.config.from_mapping(test_config)
+    default_config.check(app.config)
     if app.config.get("PREFERRED_URL_SCHEME") == "https":
         app.config["SESSION_COOKIE_SECURE"] = True
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
@@ -106,8 +107,10 @@ def _commands() -> list[click.Command]:
     from .lti.cli import lti_cli
     from .portable.cli import export_cartridge_command
     from .privacy.cli import privacy_cli
+    from .privacy.staff_cli import users_delete_command
     from .quizzes.cli import quizzes_cli
 
     course_cli.add_command(export_cartridge_command)  # `course export-cartridge`: content, built higher up
+    users_cli.add_command(users_delete_command)  # lives with the other deletion rules in privacy
     return [db_cli, users_cli, demo_command, course_cli, quizzes_cli, backup_command, restore_command, privacy_cli,
             lti_cli]

@@ -72,6 +72,8 @@ admin.create_user           POST   login     403     403           403   403    
 admin.audit                 GET    login     403     403           403   403        403           403     ok    403
 admin.sign_in               GET    login     403     403           403   403        403           403     ok    403
 admin.save_sign_in          POST   login     403     403           403   403        403           403     ok    403
+admin.confirm_delete_user   GET    login     403     403           403   403        403           403     ok    403
+admin.delete_user           POST   login     403     403           403   403        403           403     ok    403
 student.dashboard           GET    login     ok      ok            403   403        403           403     403   403
 student.join                POST   login     ok      ok            403   403        403           403     403   403
 student.withdraw_move       POST   login     ok      ok            403   403        403           403     403   403
@@ -126,6 +128,7 @@ tpack.history               GET    login     403     403           ok    ok     
 tpack.scan                  GET    login     403     403           ok    404        404           404     403   404
 tpack.scan                  POST   login     403     403           ok    404        404           404     403   404
 tpack.result                GET    login     403     403           ok    404        404           404     403   404
+tpack.delete                POST   login     403     403           ok    404        404           404     403   404
 trainer.index               GET    login     403     403           403   403        403           ok      ok    403
 trainer.create              POST   login     403     403           403   403        403           ok      ok    403
 trainer.reach               GET    login     403     403           403   403        403           ok      ok    403
@@ -133,8 +136,10 @@ trainer.cohort              GET    login     403     403           403   403    
 trainer.attendance          POST   login     403     403           403   403        403           ok      ok    403
 trainer.export              GET    login     403     403           403   403        403           ok      ok    403
 trainer.promote             POST   login     403     403           403   403        403           ok      ok    403
+trainer.remove_member       POST   login     403     403           403   403        403           ok      ok    403
 trainer.join                GET    login     403     403           ok    ok         ok            403     403   ok
 trainer.join                POST   login     403     403           ok    ok         ok            403     403   ok
+trainer.leave               POST   login     403     403           ok    ok         ok            403     403   ok
 trainer.session             GET    login     403     403           ok    ok         ok            ok      ok    ok
 lti.login                   GET    400       400     400           400   400        400           400     400   400
 lti.login                   POST   400       400     400           400   400        400           400     400   400
@@ -429,10 +434,12 @@ FOREIGN = sorted(
         "gradebook.attempt",
         "tpack.scan",
         "tpack.result",
+        "tpack.delete",
         "trainer.cohort",
         "trainer.attendance",
         "trainer.export",
         "trainer.promote",
+        "trainer.remove_member",
     }
 )
 

@@ -72,6 +72,8 @@ class FailureStore(Protocol):
 
     def clear(self, key: str) -> None: ...
 
+    def forget_expired(self, now: datetime) -> int: ...
+
 
 class DatabaseStore:
     # Built once with parameters: building a statement costs more than running this one.
@@ -81,8 +83,19 @@ class DatabaseStore:
 
     def record(self, key: str, now: datetime) -> None:
         db.session.add(LoginFailure(key=key, failed_at=now))
-        db.session.execute(delete(LoginFailure).where(LoginFailure.key == key, LoginFailure.failed_at < now - WINDOW))
+        self._delete_expired(now)
         db.session.commit()
+
+    def forget_expired(self, now: datetime) -> int:
+        removed = self._delete_expired(now)
+        db.session.commit()
+        return removed
+
+    @staticmethod
+    def _delete_expired(now: datetime) -> int:
+        # Every key, not only this one: an address that never fails again is forgotten too.
+        result = db.session.execute(delete(LoginFailure).where(LoginFailure.failed_at < now - WINDOW))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def stats(self, key: str, now: datetime) -> tuple[int, datetime | None, datetime | None]:
         row = db.session.execute(self._STATS, {"key": key, "since": now - WINDOW}).one()
@@ -110,7 +123,8 @@ class RedisStore:
         with self.redis.pipeline() as pipe:
             pipe.zadd(name, {f"{stamp}:{id(now)}": stamp})
             pipe.zremrangebyscore(name, 0, stamp - WINDOW.total_seconds())
-            pipe.expire(name, int(WINDOW.total_seconds()) + 60)
+            # The whole key goes an hour after its last failure: no entry outlives two hours.
+            pipe.expire(name, int(WINDOW.total_seconds()))
             pipe.execute()
 
     def stats(self, key: str, now: datetime) -> tuple[int, datetime | None, datetime | None]:
@@ -122,6 +136,9 @@ class RedisStore:
 
     def clear(self, key: str) -> None:
         self.redis.delete(self._name(key))
+
+    def forget_expired(self, now: datetime) -> int:
+        return 0  # keys expire by themselves (see record)
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -155,6 +172,11 @@ def failed(keys: Keys, now: datetime | None = None) -> None:
     store = _store()
     for key, _ in keys:
         store.record(key, now)
+
+
+def forget_expired(now: datetime | None = None) -> int:
+    """Remove every failure older than the window; the purge runs this on its schedule."""
+    return _store().forget_expired(now or datetime.now(UTC))
 
 
 def cleared(keys: Keys) -> None:

@@ -3,7 +3,7 @@ and chooses whether students may still use a password."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
@@ -22,9 +22,11 @@ from ..accounts.forms import (
 from ..core.access import role_required
 from ..core.audit import record
 from ..core.extensions import db
+from ..core.forms import ActionForm
 from ..models import ExternalIdentity, User
 from ..oidc import client as school_sign_in
 from ..oidc import discovery
+from ..privacy.staff import StaffDeletionRefused, delete_staff, plan_staff_deletion
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -85,6 +87,45 @@ def create_user() -> str | Response:
                 flash(f"{user.display_name} kan nu inloggen als {user.username}.", "success")
                 return redirect(url_for("admin.users"))
     return _render(form)
+
+
+def _staff_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not (user.is_teacher or user.is_trainer or user.is_admin):
+        abort(404)
+    return user
+
+
+@bp.get("/users/<id:user_id>/delete")
+@role_required("admin")
+def confirm_delete_user(user_id: int) -> str:
+    user = _staff_or_404(user_id)
+    try:
+        plan = plan_staff_deletion(user, current_user)
+    except StaffDeletionRefused as err:
+        return render_template("admin/delete_user.html", user=user, plan=None, refused=err.message, form=ActionForm())
+    return render_template("admin/delete_user.html", user=user, plan=plan, refused=None, form=ActionForm())
+
+
+@bp.post("/users/<id:user_id>/delete")
+@role_required("admin")
+def delete_user(user_id: int) -> str | Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, user_id)
+    if user is None:  # a second click: the first one deleted it
+        flash("Dit account bestaat niet (meer).", "success")
+        return redirect(url_for("admin.users"))
+    user = _staff_or_404(user_id)
+    try:
+        plan = plan_staff_deletion(user, current_user)
+    except StaffDeletionRefused as err:
+        flash(err.message, "error")
+        return redirect(url_for("admin.confirm_delete_user", user_id=user_id))
+    name = user.display_name
+    delete_staff(plan, current_user)
+    flash(f"Het account van {name} is verwijderd.", "success")
+    return redirect(url_for("admin.users"))
 
 
 def _render_sign_in(form: StudentPasswordsForm) -> str:

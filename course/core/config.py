@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The privacy statement promises this floor; a school may only raise it.
+MIN_TPACK_GROUP = 5
+
+
+class ConfigError(Exception):
+    """A setting that would break a promise of the privacy statement; the app refuses to start."""
+
+
+def check(settings: Mapping[str, object]) -> None:
+    value = settings.get("TPACK_MIN_GROUP")
+    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_TPACK_GROUP:
+        raise ConfigError(
+            f"TPACK_MIN_GROUP is {value!r}: it must be a whole number of at least {MIN_TPACK_GROUP}, "
+            "so no trainer or administrator can read one person's TPACK scores from a group's figures."
+        )
 
 
 def defaults(instance_path: str) -> dict[str, object]:
@@ -32,7 +48,12 @@ def defaults(instance_path: str) -> dict[str, object]:
         "CONTENT_CHECK_SECONDS": 1.0,
         # The privacy statement and `flask privacy purge` both read this: they cannot drift apart.
         "ARCHIVED_CLASS_RETENTION_MONTHS": 12,
-        "TPACK_MIN_GROUP": 5,  # fewer cohort members with a scan than this: no TPACK numbers at all
+        # Train-the-trainer cohorts, their members and attendance: months after the last session.
+        "COHORT_RETENTION_MONTHS": 24,
+        # Advice in README and the statement: how long a school keeps its daily backups.
+        "BACKUP_RETENTION_DAYS": 30,
+        # Fewer cohort members with a scan than this: no TPACK numbers at all (at least MIN_TPACK_GROUP).
+        "TPACK_MIN_GROUP": MIN_TPACK_GROUP,
         "LTI_STORE_EMAIL": False,  # a learning platform's e-mail address of a teacher; students' never
         "LTI_JWKS_COOLDOWN": 30.0,  # seconds before a platform's key set is fetched again for an unknown key
         # The school's identity providers for "Inloggen met je schoolaccount" (README); none: passwords only.

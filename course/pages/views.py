@@ -29,8 +29,15 @@ def privacy() -> str:
 
     from ..privacy.personal_data import data_categories
 
-    months = int(current_app.config["ARCHIVED_CLASS_RETENTION_MONTHS"])
-    return render_template("pages/privacy.html", categories=data_categories(months), months=months)
+    config = current_app.config
+    months = int(config["ARCHIVED_CLASS_RETENTION_MONTHS"])
+    categories = data_categories(
+        months,
+        min_group=int(config["TPACK_MIN_GROUP"]),
+        cohort_months=int(config["COHORT_RETENTION_MONTHS"]),
+        backup_days=int(config["BACKUP_RETENTION_DAYS"]),
+    )
+    return render_template("pages/privacy.html", categories=categories, months=months)
 
 
 @bp.get("/staff")

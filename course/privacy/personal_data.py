@@ -3,7 +3,7 @@ purge read, so they cannot drift), a person's data export, and deletion."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import Text, cast, delete, func, or_, select, update
 
 from ..accounts.identity import Person
 from ..core.audit import record
+from ..core.config import MIN_TPACK_GROUP
 from ..core.extensions import db
 from ..models import (
     AssignmentDraft,
@@ -42,10 +43,20 @@ class DataCategory:
     on_purge: str  # "delete" or "keep"
 
 
-def data_categories(retention_months: int) -> list[DataCategory]:
+def data_categories(
+    retention_months: int,
+    *,
+    min_group: int = MIN_TPACK_GROUP,
+    cohort_months: int = 24,
+    backup_days: int = 30,
+) -> list[DataCategory]:
     after_archive = (
         f"Tot {retention_months} maanden nadat je klas is gearchiveerd. Daarna worden je account en al je werk "
         "verwijderd, tenzij je ook in een nieuwere klas zit."
+    )
+    staff_account = (
+        " Medewerkers: tot de beheerder je account verwijdert, bijvoorbeeld als je van school gaat. Dan gaan ook "
+        "je TPACK-scans, je deelname aan groepen en je aanwezigheid weg."
     )
     return [
         DataCategory(
@@ -55,7 +66,7 @@ def data_categories(retention_months: int) -> list[DataCategory]:
             "wachtwoord). Geen e-mailadres, geen geboortedatum, geen telefoonnummer.",
             "Zodat je kunt inloggen en je docent ziet wiens werk het is.",
             "Jij, je docenten en de beheerder van de school.",
-            after_archive,
+            after_archive + staff_account,
             "delete",
         ),
         DataCategory(
@@ -108,16 +119,29 @@ def data_categories(retention_months: int) -> list[DataCategory]:
             "TPACK-scan (alleen docenten)",
             "Je antwoorden op de zelfscan en je gemiddelde per domein.",
             "Voor je eigen groei als docent, nooit voor beoordeling.",
-            "Alleen jij. Een trainer ziet alleen gemiddelden van een groep van minstens vijf mensen.",
-            "Tot je ze zelf verwijdert of je account wordt verwijderd.",
+            f"Alleen jij. Een trainer of beheerder ziet alleen gemiddelden van een groep van minstens {min_group} "
+            "mensen, en alleen als die cijfers met minstens zoveel mensen verschillen van alle cijfers die die "
+            "persoon al kon zien. Er is geen lijst van wie de scan heeft gedaan.",
+            "Tot je een scan zelf verwijdert (met de knop Scan verwijderen bij de uitslag) of je account wordt "
+            "verwijderd.",
             "keep",
+        ),
+        DataCategory(
+            "Train-de-trainergroepen (alleen docenten)",
+            "In welke groep je zit, sinds wanneer, en bij welke bijeenkomsten je was.",
+            "Zodat de trainer het programma kan begeleiden.",
+            "Jij, de trainer van de groep en de beheerder van de school.",
+            f"Tot {cohort_months} maanden na de laatste bijeenkomst van de groep. Dan verwijdert de opschoning de "
+            "groep met wie erin zat en wie er was. Stap je eerder zelf uit een groep, dan gaat ook je aanwezigheid "
+            "weg.",
+            "delete",
         ),
         DataCategory(
             "Logboek",
             "Welke medewerker een wachtwoord herstelde, een cijfer aanpaste of gegevens verwijderde, en wanneer.",
             "Zodat achteraf na te gaan is wie iets aan cijfers of accounts veranderde.",
             "De beheerder van de school.",
-            "Zolang de installatie bestaat; verwijzingen naar verwijderde studenten worden gewist.",
+            "Zolang de installatie bestaat; verwijzingen naar verwijderde accounts worden gewist.",
             "keep",
         ),
         DataCategory(
@@ -126,8 +150,28 @@ def data_categories(retention_months: int) -> list[DataCategory]:
             "bij een browser waarop je al eens inlogde de willekeurige code uit het apparaatcookie.",
             "Om het raden van wachtwoorden en codes af te remmen, zonder dat jij wordt buitengesloten.",
             "Niemand; de site gebruikt het alleen om te tellen.",
-            "Een uur.",
+            "Na een uur tellen ze niet meer mee. De opschoning draait elk uur en wist alles wat ouder is dan een "
+            "uur, dus ze staan er hooguit twee uur.",
             "delete",
+        ),
+        DataCategory(
+            "Bezoekerslog van de webserver",
+            "Standaard geen: de webserver houdt geen lijst bij van netwerkadressen en bezochte pagina's. Alleen "
+            "fouten van de server worden gelogd, zonder netwerkadres.",
+            "Zet de beheerder het bezoekerslog tijdelijk aan om een storing te zoeken, dan staat daarin je "
+            "netwerkadres, welke pagina je opvroeg en wanneer.",
+            "Alleen de beheerder van de server.",
+            "Alleen als het aan staat, en dan hooguit 7 dagen.",
+            "keep",
+        ),
+        DataCategory(
+            "Reservekopieën",
+            "Elke dag een kopie van alle gegevens hierboven.",
+            "Zodat de school na een storing niets kwijt is.",
+            "Alleen de beheerder van de server.",
+            f"{backup_days} dagen. Wat verwijderd is, staat dus nog hooguit {backup_days} dagen in een "
+            "reservekopie.",
+            "keep",
         ),
     ]
 
@@ -287,16 +331,44 @@ class PurgePlan:
     classes: list[SchoolClass]
     students_deleted: list[User]
     enrolments_removed: int
+    # Train-the-trainer cohorts whose last session is past the retention period: they go with
+    # their memberships and attendance.
+    cohorts: list[Cohort] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         return {
             "classes": len(self.classes),
             "students_deleted": len(self.students_deleted),
             "enrolments_removed": self.enrolments_removed,
+            "cohorts": len(self.cohorts),
         }
 
 
-def plan_purge(archived_before: date) -> PurgePlan:
+def plan_purge(archived_before: date, cohorts_ended_before: date | None = None) -> PurgePlan:
+    plan = _plan_classes(archived_before)
+    if cohorts_ended_before is not None:
+        plan.cohorts = expired_cohorts(cohorts_ended_before)
+    return plan
+
+
+def expired_cohorts(ended_before: date) -> list[Cohort]:
+    """Cohorts whose last session (or, without dates, their creation) lies before the date."""
+    created_before = datetime.combine(ended_before, time.min, tzinfo=UTC)
+    return list(
+        db.session.scalars(
+            select(Cohort)
+            .where(
+                or_(
+                    Cohort.ends_on < ended_before,
+                    (Cohort.ends_on.is_(None)) & (Cohort.created_at < created_before),
+                )
+            )
+            .order_by(Cohort.id)
+        )
+    )
+
+
+def _plan_classes(archived_before: date) -> PurgePlan:
     cutoff = datetime.combine(archived_before, time.min, tzinfo=UTC)
     classes = list(
         db.session.scalars(
@@ -326,10 +398,14 @@ def plan_purge(archived_before: date) -> PurgePlan:
 
 def purge(plan: PurgePlan, actor: Person | None) -> None:
     """Delete the students who were only in the old classes, then the classes themselves (which
-    takes the remaining enrolments, teacher links and voided questions with them)."""
+    takes the remaining enrolments, teacher links and voided questions with them), then the
+    expired cohorts with their memberships and attendance."""
     for student in plan.students_deleted:
         delete_user(student, actor)
     for school_class in plan.classes:
         db.session.delete(school_class)
+    for cohort in plan.cohorts:
+        db.session.execute(delete(Attendance).where(Attendance.cohort_id == cohort.id))
+        db.session.delete(cohort)  # its members go with it (cascade)
     record(actor, "privacy.purge", "class", None, **plan.summary())
     db.session.commit()

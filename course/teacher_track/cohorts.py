@@ -3,8 +3,9 @@ the cohort's TPACK aggregates and the reach of each trainer.
 
 The aggregates are the only way TPACK numbers leave a teacher's own pages, and they go through
 ``cohort_aggregate`` with the configured minimum group size: below it there are no numbers.
-The figures also move on only in steps of at least that many changed scans, so two versions of
-them never differ by one person.
+``ViewerRelease`` decides per viewer which sets of scans may be shown, so no two figures that
+viewer can see (Begin and Nu, one cohort and another, before and after) differ by fewer people
+than the minimum group.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from itertools import groupby
 from operator import itemgetter
 
@@ -172,89 +173,140 @@ def promote_to_trainer(actor: Person, cohort: Cohort, user_id: int) -> tuple[Use
     return member, True
 
 
+def remove_member(cohort: Cohort, user_id: int) -> bool:
+    """Take someone out of a cohort with their attendance; False when they were not in it."""
+    db.session.execute(delete(Attendance).where(Attendance.cohort_id == cohort.id, Attendance.user_id == user_id))
+    result = db.session.execute(
+        delete(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id)
+    )
+    db.session.commit()
+    return bool(getattr(result, "rowcount", 0))
+
+
+def membership_of(user: Person, cohort_id: int) -> Cohort | None:
+    return db.session.scalar(
+        select(Cohort)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(Cohort.id == cohort_id, CohortMember.user_id == user.id)
+    )
+
+
 # --- TPACK aggregates -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class CohortTpack:
-    """The cohort's means at the start and now; None where the group is too small. ``*_waiting``
-    counts members whose newer scan is not in the figures yet."""
+    """The cohort's means at the start and now; None where nothing may be shown."""
 
     start: DomainMeans | None
     now: DomainMeans | None
     start_count: int
     now_count: int
-    start_waiting: int
-    now_waiting: int
 
 
-class _ShownScans:
-    """Which scan of each member one column of figures is computed from.
-
-    The column moves on only when at least ``batch`` members' scans differ from what it shows.
-    Otherwise a trainer could note the means, wait for one newcomer (or one new scan), and work
-    that one person's scores out of the difference."""
-
-    def __init__(self, batch: int) -> None:
-        self.batch = max(1, batch)
-        self.latest: dict[int, int] = {}
-        self.shown: dict[int, int] = {}
-
-    @property
-    def waiting(self) -> int:
-        return sum(1 for member, scan in self.latest.items() if self.shown.get(member) != scan)
-
-    def settle(self) -> None:
-        if self.waiting >= self.batch:
-            self.shown = dict(self.latest)
+Column = tuple[int, str]  # (cohort id, "start" or "now")
+Contribution = dict[int, int]  # member -> the scan of theirs a column is computed from
 
 
-def cohort_tpack(cohort: Cohort, instrument: Instrument, min_group: int) -> CohortTpack:
-    """Start: per member the first completed scan after joining. Now: per member the latest one.
+def differing_people(a: Contribution, b: Contribution) -> int:
+    """How many people are in one set and not the other, or in both with another scan."""
+    return sum(1 for member in a.keys() | b.keys() if a.get(member) != b.get(member))
 
-    The figures are found by replaying the cohort's scans in order, so the page shows the same
-    numbers to everyone and nothing is written when it is read."""
-    rows = db.session.execute(
-        select(CohortMember.user_id, CohortMember.joined_at).where(CohortMember.cohort_id == cohort.id)
-    )
-    joined = {user_id: joined_at for user_id, joined_at in rows}
+
+class ViewerRelease:
+    """Which scans each column one viewer sees is computed from.
+
+    One rule for every column the viewer can see (Begin and Nu of each of their cohorts, over
+    time): a set of scans is shown only when it has at least ``min_group`` people and differs by
+    at least ``min_group`` people from every set this viewer could see before, or is one of those
+    sets exactly. Otherwise the column keeps what it showed. Two figures a viewer can put side by
+    side therefore never differ by fewer than ``min_group`` people, so no subtraction of one from
+    the other (10 x Nu2 - 9 x Nu1, or 5 x (Nu - Begin)) isolates one person."""
+
+    def __init__(self, min_group: int) -> None:
+        self.min_group = max(1, min_group)
+        self.seen: list[Contribution] = []
+        self.shown: dict[Column, Contribution] = {}
+
+    def offer(self, column: Column, candidate: Contribution) -> None:
+        if self.shown.get(column) == candidate or len(candidate) < self.min_group:
+            return
+        if candidate in self.seen:  # already visible elsewhere: showing it again tells nothing new
+            self.shown[column] = dict(candidate)
+        elif all(differing_people(candidate, earlier) >= self.min_group for earlier in self.seen):
+            self.seen.append(dict(candidate))
+            self.shown[column] = dict(candidate)
+
+
+def viewer_release(viewer: Person, min_group: int) -> ViewerRelease:
+    """Replay the scans of every cohort the viewer can see, in the order they happened.
+
+    Start: per member the first completed scan after joining. Now: per member the latest one; a
+    scan from before joining counts from the moment of joining. Replaying makes the page show the
+    same figures on every visit and nothing is written when it is read."""
+    visible = cohorts_visible_to(viewer).with_only_columns(Cohort.id).scalar_subquery()
+    memberships = db.session.execute(
+        select(CohortMember.cohort_id, CohortMember.user_id, CohortMember.joined_at).where(
+            CohortMember.cohort_id.in_(visible)
+        )
+    ).all()
     scans = db.session.execute(
         select(TpackScan.id, TpackScan.teacher_id, TpackScan.completed_at)
-        .where(TpackScan.teacher_id.in_(list(joined)), TpackScan.completed_at.is_not(None))
+        .where(
+            TpackScan.teacher_id.in_(sorted({user_id for _, user_id, _ in memberships})),
+            TpackScan.completed_at.is_not(None),
+        )
         .order_by(TpackScan.completed_at, TpackScan.id)
     ).all()
-    # A scan from before joining counts from the moment of joining.
+    scans_of: dict[int, list[tuple[int, datetime]]] = {}
+    for scan_id, member, completed_at in scans:
+        scans_of.setdefault(member, []).append((scan_id, completed_at))
     events = sorted(
-        (max(completed_at, joined[member]), completed_at, scan_id, member) for scan_id, member, completed_at in scans
+        (max(completed_at, joined_at), cohort_id, completed_at, scan_id, member, joined_at)
+        for cohort_id, member, joined_at in memberships
+        for scan_id, completed_at in scans_of.get(member, [])
     )
-    start, now = _ShownScans(min_group), _ShownScans(min_group)
+    release = ViewerRelease(min_group)
+    latest: dict[Column, Contribution] = {}
     for _, moment in groupby(events, key=itemgetter(0)):
-        for _, completed_at, scan_id, member in moment:
-            now.latest[member] = scan_id
-            if member not in start.latest and completed_at >= joined[member]:
-                start.latest[member] = scan_id
-        start.settle()
-        now.settle()
-    needed = set(start.shown.values()) | set(now.shown.values())
+        changed: set[Column] = set()
+        for _, cohort_id, completed_at, scan_id, member, joined_at in moment:
+            now = latest.setdefault((cohort_id, "now"), {})
+            now[member] = scan_id
+            changed.add((cohort_id, "now"))
+            start = latest.setdefault((cohort_id, "start"), {})
+            if member not in start and completed_at >= joined_at:
+                start[member] = scan_id
+                changed.add((cohort_id, "start"))
+        # a fixed order, so every visit replays to the same figures
+        for column in sorted(changed, key=lambda c: (c[0], c[1] != "start")):
+            release.offer(column, latest[column])
+    return release
+
+
+def cohort_tpack(viewer: Person, cohort: Cohort, instrument: Instrument, min_group: int) -> CohortTpack:
+    """The cohort's figures as this viewer may see them (see ``ViewerRelease``)."""
+    release = viewer_release(viewer, min_group)
+    start = release.shown.get((cohort.id, "start"), {})
+    now = release.shown.get((cohort.id, "now"), {})
+    needed = list(set(start.values()) | set(now.values()))
     answers: dict[int, dict[str, int]] = {scan_id: {} for scan_id in needed}
     if needed:
         rows = db.session.execute(
             select(TpackAnswer.scan_id, TpackAnswer.statement_id, TpackAnswer.value).where(
-                TpackAnswer.scan_id.in_(list(needed))
+                TpackAnswer.scan_id.in_(needed)
             )
         )
         for scan_id, statement_id, value in rows:
             answers[scan_id][statement_id] = value
     domain_ids = [d.id for d in instrument.domains]
-    start_profiles = [domain_means(instrument, answers[s]) for s in start.shown.values()]
-    now_profiles = [domain_means(instrument, answers[s]) for s in now.shown.values()]
+    start_profiles = [domain_means(instrument, answers[s]) for s in start.values()]
+    now_profiles = [domain_means(instrument, answers[s]) for s in now.values()]
     return CohortTpack(
         start=cohort_aggregate(domain_ids, start_profiles, min_group),
         now=cohort_aggregate(domain_ids, now_profiles, min_group),
         start_count=len(start_profiles),
         now_count=len(now_profiles),
-        start_waiting=start.waiting,
-        now_waiting=now.waiting,
     )
 
 

@@ -87,3 +87,9 @@ def complete_scan(scan: TpackScan, instrument: Instrument) -> None:
         raise IncompleteScan(missing)
     scan.completed_at = utcnow()
     db.session.commit()
+
+
+def delete_scan(scan: TpackScan) -> None:
+    """Gone with all its answers; cohort figures are computed anew without it."""
+    db.session.delete(scan)
+    db.session.commit()

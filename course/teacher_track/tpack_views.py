@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from ..content.tpack_instrument import Instrument
 from ..core.access import role_required
 from ..core.content_store import catalog, markdown_html
+from ..core.extensions import db
 from ..core.forms import ActionForm
 from ..core.templating import dutch_datetime, register_nav
 from ..models import TpackScan
@@ -29,6 +30,7 @@ from .scans import (
     answers_for,
     complete_scan,
     completed_scans,
+    delete_scan,
     open_scan,
     own_scan,
     save_answers,
@@ -228,7 +230,24 @@ def result(scan_id: int) -> str | Response:
         weakest=ranked[0] if ranked else None,
         strongest=ranked[-1] if ranked else None,
         min_group=_min_group(),
+        form=ActionForm(),
     )
+
+
+@bp.post("/scan/<id:scan_id>/delete")
+@role_required(*ROLES)
+def delete(scan_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    scan = own_scan(current_user, scan_id)
+    if scan is None and db.session.get(TpackScan, scan_id) is not None:
+        abort(404)  # someone else's
+    if scan is None:  # a second click: the first one deleted it
+        flash("Deze scan is al verwijderd.", "success")
+    else:
+        delete_scan(scan)
+        flash("Je scan is verwijderd, met al je antwoorden.", "success")
+    return redirect(url_for("tpack.index"))
 
 
 @bp.get("/history")

@@ -160,7 +160,7 @@ def cohort(cohort_id: int) -> str:
     sessions = _sessions()
     present = cohorts.attendance_of(cohort)
     instrument = _instrument()
-    tpack = cohorts.cohort_tpack(cohort, instrument, _min_group()) if instrument else None
+    tpack = cohorts.cohort_tpack(current_user, cohort, instrument, _min_group()) if instrument else None
     chart = _cohort_chart(instrument, tpack) if instrument and tpack else None
     return render_template(
         "trainer/cohort.html",
@@ -218,7 +218,7 @@ def export(cohort_id: int) -> Response:
     instrument = _instrument()
     if instrument is None:
         abort(404)
-    text = cohorts.aggregate_csv(instrument, cohorts.cohort_tpack(cohort, instrument, _min_group()))
+    text = cohorts.aggregate_csv(instrument, cohorts.cohort_tpack(current_user, cohort, instrument, _min_group()))
     # the byte-order mark makes Excel read the accents right
     return download("\ufeff" + text, f"groep-{cohort.id}-tpack.csv", "text/csv")
 
@@ -237,6 +237,20 @@ def promote(cohort_id: int, user_id: int) -> Response:
         flash(f"{member.display_name} is nu trainer en kan zelf groepen begeleiden.", "success")
     else:
         flash(f"{member.display_name} was al trainer.", "success")
+    return redirect(url_for("trainer.cohort", cohort_id=cohort.id, _anchor="deelnemers-kop"))
+
+
+@bp.post("/cohorts/<id:cohort_id>/members/<id:user_id>/remove")
+@role_required(*STAFF)
+def remove_member(cohort_id: int, user_id: int) -> Response:
+    cohort = _cohort_or_404(cohort_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    name = db.session.scalar(select(User.display_name).where(User.id == user_id))
+    if cohorts.remove_member(cohort, user_id):
+        flash(f"{name} zit niet meer in {cohort.name}. Ook de aanwezigheid is verwijderd.", "success")
+    else:
+        flash("Deze deelnemer zat al niet (meer) in de groep.", "success")
     return redirect(url_for("trainer.cohort", cohort_id=cohort.id, _anchor="deelnemers-kop"))
 
 
@@ -269,9 +283,27 @@ def join() -> str | Response | tuple[str, int]:
                 flash(f"Je deed al mee met {cohort.name}.", "success")
             return redirect(url_for("trainer.join"))
     page = render_template(
-        "trainer/join.html", form=form, memberships=cohorts.cohorts_of_member(current_user), sessions=_sessions()
+        "trainer/join.html",
+        form=form,
+        memberships=cohorts.cohorts_of_member(current_user),
+        sessions=_sessions(),
+        action_form=ActionForm(),
     )
     return (page, 429) if wait else page
+
+
+@bp.post("/cohorts/<id:cohort_id>/leave")
+@role_required("teacher")
+def leave(cohort_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    cohort = cohorts.membership_of(current_user, cohort_id)
+    if cohort is None:  # a second click, or not one's group: the same answer
+        flash("Je zit niet (meer) in deze groep.", "success")
+    else:
+        cohorts.remove_member(cohort, current_user.id)
+        flash(f"Je zit niet meer in {cohort.name}. Ook je aanwezigheid is verwijderd.", "success")
+    return redirect(url_for("trainer.join"))
 
 
 @bp.get("/sessions/<slug>")

@@ -52,7 +52,8 @@ def data_categories(retention_months: int) -> list[DataCategory]:
             "Je account",
             "Je naam zoals je die zelf invult of zoals je school die doorgeeft, je gebruikersnaam en je wachtwoord "
             "(alleen versleuteld: niemand kan het lezen; wie met het schoolaccount inlogt, heeft hier geen "
-            "wachtwoord). Geen e-mailadres, geen geboortedatum, geen telefoonnummer.",
+            "wachtwoord), en of de beheerder je account op slot heeft gezet en sinds wanneer. Geen e-mailadres, "
+            "geen geboortedatum, geen telefoonnummer.",
             "Zodat je kunt inloggen en je docent ziet wiens werk het is.",
             "Jij, je docenten en de beheerder van de school.",
             after_archive,
@@ -164,7 +165,7 @@ def export_user_data(user: Person) -> dict[str, Any]:
         select(AuditEvent).where(AuditEvent.object_type == "user", AuditEvent.object_id == user.id)
     ).all()
     linked = db.session.scalars(select(ExternalIdentity).where(ExternalIdentity.user_id == user.id)).all()
-    email = db.session.scalar(select(User.email).where(User.id == user.id))
+    email, locked = db.session.execute(select(User.email, User.deactivated_at).where(User.id == user.id)).one()
     return {
         "account": {
             "username": user.username,
@@ -172,6 +173,7 @@ def export_user_data(user: Person) -> dict[str, Any]:
             "roles": user.roles,
             "created_at": _when(user.created_at),
             **({"email": email} if email else {}),
+            **({"locked_since": _when(locked)} if locked else {}),
         },
         "linked_accounts": [
             {"kind": i.kind, "issuer": i.issuer, "subject": i.subject, "since": _when(i.created_at),

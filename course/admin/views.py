@@ -169,7 +169,6 @@ def _render_user(user: User, roles_form: RolesForm | None = None, new_password: 
         "admin/user.html",
         user=user,
         roles_form=roles_form,
-        action_form=ActionForm(),
         new_password=new_password,
         roles_text=roles_text,
         last_reset=accounts.last_reset(user.id),

@@ -21,7 +21,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ..core.numbers import decimal_comma, whole_percent
+from ..core.numbers import whole_percent
 from ..core.text import spreadsheet_cell, xml_safe
 from .analysis import QuizAnalysis
 from .grid import Grid, QuizCell, StudentRow, rounded
@@ -50,7 +50,8 @@ def _number(value: Decimal | None) -> Decimal | None:
     """At most two decimals and no trailing zeros (7.8667 -> 7.87, 18.5000 -> 18.5), as the page shows it."""
     if value is None:
         return None
-    return Decimal(decimal_comma(value).replace(",", "."))
+    value = rounded(value, 2)
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
 # -- the grid -------------------------------------------------------------------------------------

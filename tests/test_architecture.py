@@ -15,7 +15,7 @@ ARCHITECTURE = ROOT / "docs" / "architecture.md"
 # Modules that must stay free of Flask and of the database session: pure functions and content.
 PURE = ("course.content", "course.quizzes.grading", "course.quizzes.gift", "course.gradebook.analysis",
         "course.teacher_track.radar", "course.teacher_track.tpack_profile", "course.oidc.providers",
-        "course.oidc.claim_rules")
+        "course.oidc.claim_rules", "course.core.numbers")
 # Bottom to top: a package may import its own modules and packages on a lower layer, never higher.
 LAYERS = (
     ("content", "models"),

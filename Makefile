@@ -27,10 +27,13 @@ $(OIDC_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
 		echo "npm not found: the school sign-in (OpenID Connect) tests cannot run. apt-get install nodejs npm"; \
 	fi
 
+# Served by gunicorn, as on a school server (gunicorn.conf.py), with two workers on this computer.
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) demo && touch instance/.demo-loaded; fi
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@echo "Open http://127.0.0.1:$(PORT) in your browser; Ctrl+C stops the server."
+	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(PY) -m gunicorn -c gunicorn.conf.py \
+		--bind 127.0.0.1:$(PORT) wsgi:app
 
 # The SQLite pass always runs; the PostgreSQL pass runs when TEST_DATABASE_URL names a server. The two
 # run side by side (each keeps about one core busy), and PostgreSQL's report is printed after SQLite's.

@@ -74,6 +74,11 @@ admin.sign_in               GET    login     403     403           403   403    
 admin.save_sign_in          POST   login     403     403           403   403        403           403     ok    403
 admin.confirm_delete_user   GET    login     403     403           403   403        403           403     ok    403
 admin.delete_user           POST   login     403     403           403   403        403           403     ok    403
+admin.user                  GET    login     403     403           403   403        403           403     ok    403
+admin.save_roles            POST   login     403     403           403   403        403           403     ok    403
+admin.reset_password        POST   login     403     403           403   403        403           403     ok    403
+admin.deactivate            POST   login     403     403           403   403        403           403     ok    403
+admin.activate              POST   login     403     403           403   403        403           403     ok    403
 student.dashboard           GET    login     ok      ok            403   403        403           403     403   403
 student.join                POST   login     ok      ok            403   403        403           403     403   403
 student.withdraw_move       POST   login     ok      ok            403   403        403           403     403   403
@@ -270,6 +275,7 @@ def form_data(endpoint: str, role: str, world: World) -> dict[str, Any]:
             "password": NEW_PASSWORD,
             "password_confirm": NEW_PASSWORD,
         },
+        "admin.save_roles": {"is_teacher": "y", "is_trainer": "y"},
         "student.join": {"join_code": world.join_code_b},
         "assignments.save": {"body": "Mijn concept.", "save": "Concept opslaan"},
         "assignments.give_review": {"status": "approved", "feedback": "Goed gedaan."},

@@ -211,7 +211,7 @@ def test_item_analysis_marks_a_question_everyone_got_right_as_undefined(app, aut
     assert "Minder dan 10 pogingen" not in text_of(page)
 
 
-def test_most_chosen_wrong_option_shows_tag_explanation_and_feedback(app, auth, fixture_class):
+def test_most_chosen_wrong_option_shows_the_misconception_as_a_sentence_and_feedback(app, auth, fixture_class):
     fx = fixture_class
     with app.app_context():
         content = catalog()
@@ -226,14 +226,16 @@ def test_most_chosen_wrong_option_shows_tag_explanation_and_feedback(app, auth, 
     page = auth.client.get(f"/teacher/gradebook/{fx.class_id}/quizzes/{quiz.slug}").get_data(as_text=True)
     section = text_of(page.split('id="fout-kop"', 1)[1].split("</section>", 1)[0])
     assert " ".join(wrong.text.split()) in section
-    assert wrong.misconception in section and explanations[wrong.misconception] in section
+    # The teacher reads the sentence, not the internal tag.
+    assert explanations[wrong.misconception] in section and wrong.misconception not in section
     assert " ".join(wrong.feedback.split()) in section
 
     misconceptions = text_of(auth.client.get(f"/teacher/gradebook/{fx.class_id}/denkfouten").get_data(as_text=True))
     # Three students took this quiz (Anna, Bram, Chris); only Chris chose this tag, so 1 of 3 at most
     # (Bram's blank attempt chose nothing).
     assert explanations[wrong.misconception] in misconceptions
-    assert re.search(rf"{re.escape(wrong.misconception)} 1 van 3 33%", misconceptions)
+    assert re.search(rf"{re.escape(explanations[wrong.misconception])} 1 van 3 33%", misconceptions)
+    assert wrong.misconception not in misconceptions
     # Three students are too few to act on, and the page says so in words.
     assert re.search(r"1 van 3 33% te weinig studenten om op te bouwen", misconceptions)
 

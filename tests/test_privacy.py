@@ -1,6 +1,7 @@
 """AVG rights built in: see your data, download it, have it deleted; old classes purged."""
 
 import json
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -65,7 +66,7 @@ def test_student_sees_and_downloads_everything_stored_about_them(app, auth, clie
     give_work(app, "sanne")
     auth.login("sanne")
     page = client.get("/account/data/").get_data(as_text=True)
-    assert "Mijn gegevens" in page and "MV2A" in page and "linkedin" in page
+    assert "Mijn gegevens" in page and "MV2A" in page and "Les 5: " in page
     response = client.get("/account/data/download.json")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
@@ -75,6 +76,28 @@ def test_student_sees_and_downloads_everything_stored_about_them(app, auth, clie
     assert data["submissions"][0]["reviews"][0]["feedback"] == "Maak het concreter."
     assert data["quiz_attempts"][0]["answers"] == {"q1": "a"}
     assert data["assignment_drafts"][0]["text"] == "concept van sanne"
+
+
+def test_own_data_page_speaks_plain_dutch(app, auth, client):
+    """Dates as a Dutch reader writes them, lesson and quiz titles rather than file names, scores
+    with a decimal comma, and a download explained without jargon."""
+    from course.core.content_store import catalog
+
+    setup_class(auth)
+    give_work(app, "sanne")
+    auth.login("sanne")
+    page = client.get("/account/data/").get_data(as_text=True)
+    with app.app_context():
+        lesson = catalog().lessons["linkedin"]
+        quiz = catalog().quizzes["linkedin"]
+    assert f"Les {lesson.number}: {lesson.title}" in page
+    assert f"<td>{quiz.title}</td>" in page
+    assert "1,5 van 2" in page and "1.5" not in page
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", page), "an ISO date on the page"
+    months = "jan|feb|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec"
+    assert re.search(rf"Gemaakt op</dt><dd>\d{{1,2}} ({months}) \d{{4}}</dd>", page)
+    assert "(JSON)" not in page and "Download mijn gegevens" in page
+    assert "Kladblok" in page  # what to open the file with
 
 
 def test_data_export_is_only_ever_your_own(app, auth, client):

@@ -1,16 +1,17 @@
-"""`flask --app wsgi users create`: accounts for teachers, trainers and administrators."""
+"""`flask --app wsgi users create|set-password|set-roles|deactivate|activate`: staff accounts."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 from flask.cli import AppGroup
 
 from ..core.extensions import db
 from ..core.text import clean_line, name_problem
-from ..models import ROLES
-from . import rules
+from ..models import ROLES, User
+from . import rules, staff
 from .forms import EMAIL_LENGTH, EMAIL_PATTERN, USERNAME_PATTERN
 from .passwords import MIN_LENGTH, is_common_password
 
@@ -52,3 +53,61 @@ def users_create(
     db.session.commit()
     linked = f"; the school account with {user.email} links at its first sign-in" if user.email else ""
     click.echo(f"Created {user.username} ({', '.join(user.roles)}{linked}).")
+
+
+def _account(username: str) -> User:
+    user = rules.find_user(username)
+    if user is None:
+        raise click.ClickException(f"no account with username {username.strip().lower()!r}")
+    return user
+
+
+def _apply(change: Callable[[], None]) -> None:
+    try:
+        change()
+    except rules.AccountError as err:
+        db.session.rollback()
+        raise click.ClickException(err.message) from None
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_set_password(username: str, password_stdin: bool) -> None:
+    """Give an account a new password; they choose their own at the next sign-in."""
+    user = _account(username)
+    if password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    _apply(lambda: staff.choose_password(user, password, None))
+    click.echo(f"New password set for {user.username}; their other sessions have ended. "
+               "They choose their own password at the next sign-in.")
+
+
+@users_cli.command("set-roles")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(staff.STAFF_ROLES))
+def users_set_roles(username: str, roles: tuple[str, ...]) -> None:
+    """Give a staff account exactly these roles (repeat --role for more than one)."""
+    user = _account(username)
+    _apply(lambda: staff.set_roles(user, tuple(dict.fromkeys(roles)), None))
+    click.echo(f"{user.username} now has the roles: {', '.join(user.roles)}.")
+
+
+@users_cli.command("deactivate")
+@click.argument("username")
+def users_deactivate(username: str) -> None:
+    """Lock an account: it can no longer sign in; its work stays."""
+    user = _account(username)
+    _apply(lambda: staff.deactivate(user, None))
+    click.echo(f"{user.username} is locked and signed out everywhere.")
+
+
+@users_cli.command("activate")
+@click.argument("username")
+def users_activate(username: str) -> None:
+    """Unlock an account locked with `deactivate`."""
+    user = _account(username)
+    _apply(lambda: staff.activate(user, None))
+    click.echo(f"{user.username} can sign in again.")

@@ -22,7 +22,7 @@ from ..models.accounts import RoleFlags
 
 _USERS = User.__table__
 _COLUMNS = ("id", "username", "display_name", "is_student", "is_teacher", "is_trainer", "is_admin",
-            "session_version", "created_at", "must_change_password")
+            "session_version", "created_at", "must_change_password", "deactivated_at")
 SIGNED_IN_COLUMNS = tuple(_USERS.c[name] for name in _COLUMNS)
 _BY_ID = DriverSelect(select(*SIGNED_IN_COLUMNS).where(_USERS.c.id == bindparam("user_id")))
 
@@ -39,11 +39,12 @@ class SignedInUser(RoleFlags):
     session_version: int
     created_at: datetime
     must_change_password: bool
+    deactivated_at: datetime | None
 
     # Flask-Login protocol
     @property
     def is_active(self) -> bool:
-        return True
+        return self.deactivated_at is None
 
     @property
     def is_authenticated(self) -> bool:
@@ -69,7 +70,7 @@ Person = User | SignedInUser
 
 
 def signed_in_user(user_id: int, session_version: int) -> SignedInUser | None:
-    """The person behind a session, or None when the account is gone or the session is stale."""
+    """The person behind a session, or None when the account is gone, locked or the session is stale."""
     # On a POST this is usually the request's first statement: reading it must not take the write
     # lock, or the whole request would hold it. (Inside a transaction already begun: read there.)
     with db.reading() if db.writing() and not db.session().in_transaction() else nullcontext():
@@ -77,7 +78,7 @@ def signed_in_user(user_id: int, session_version: int) -> SignedInUser | None:
     if row is None:
         return None
     user = SignedInUser(*row)
-    return user if user.session_version == session_version else None
+    return user if user.session_version == session_version and user.is_active else None
 
 
 MUST_CHANGE_PASSWORD = "must_change_password"

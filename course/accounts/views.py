@@ -115,6 +115,11 @@ def login() -> str | Response | tuple[str, int]:
             )
             return _login_page(form), 429
         user = rules.authenticate(form.username.data, form.password.data)
+        if user is not None and not user.is_active:
+            form.password.errors.append(
+                "Dit account staat op slot. Vraag de beheerder van deze site op school om het van slot te halen."
+            )
+            return _login_page(form), 403
         if user is not None and not _may_use_password(user):
             form.password.errors.append(
                 "Studenten loggen in met hun schoolaccount, niet met een wachtwoord. "

@@ -1,5 +1,6 @@
-"""The administrator adds teachers, trainers and other administrators, checks the school's sign-in
-and chooses whether students may still use a password."""
+"""The administrator adds and looks after teachers, trainers and other administrators (roles, a
+new password, locking an account), checks the school's sign-in, chooses whether students may still
+use a password and reads the log."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 from wtforms import BooleanField
 
-from ..accounts import password_sign_in
+from ..accounts import password_sign_in, staff
 from ..accounts import rules as accounts
 from ..accounts.forms import (
     confirm_password_field,
@@ -21,6 +22,7 @@ from ..accounts.forms import (
 )
 from ..core.access import role_required
 from ..core.audit import record
+from ..core.audit_sentences import roles_text, sentences
 from ..core.extensions import db
 from ..core.forms import ActionForm
 from ..models import ExternalIdentity, User
@@ -30,7 +32,7 @@ from ..privacy.staff import StaffDeletionRefused, delete_staff, plan_staff_delet
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-STAFF_ROLES = ("teacher", "trainer", "admin")
+STAFF_ROLES = staff.STAFF_ROLES
 
 
 class StaffForm(FlaskForm):
@@ -42,6 +44,15 @@ class StaffForm(FlaskForm):
     is_admin = BooleanField("Beheerder")
     password = new_password_field("Wachtwoord")
     password_confirm = confirm_password_field()
+
+    def chosen_roles(self) -> tuple[str, ...]:
+        return tuple(role for role in STAFF_ROLES if getattr(self, f"is_{role}").data)
+
+
+class RolesForm(FlaskForm):
+    is_teacher = BooleanField("Docent")
+    is_trainer = BooleanField("Trainer")
+    is_admin = BooleanField("Beheerder")
 
     def chosen_roles(self) -> tuple[str, ...]:
         return tuple(role for role in STAFF_ROLES if getattr(self, f"is_{role}").data)
@@ -175,4 +186,91 @@ def audit() -> str:
     if action in ACTION_LABELS:
         query = query.where(AuditEvent.action == action)
     events = db.session.scalars(query).all()
-    return render_template("admin/audit.html", events=events, labels=ACTION_LABELS, action=action)
+    return render_template(
+        "admin/audit.html", entries=list(zip(events, sentences(events), strict=True)), labels=ACTION_LABELS,
+        action=action,
+    )
+
+
+# -- one account -----------------------------------------------------------------------------------
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _render_user(user: User, roles_form: RolesForm | None = None, new_password: str | None = None) -> str:
+    if roles_form is None:
+        roles_form = RolesForm(formdata=None, **{f"is_{role}": user.has_role(role) for role in STAFF_ROLES})
+    return render_template(
+        "admin/user.html",
+        user=user,
+        roles_form=roles_form,
+        new_password=new_password,
+        roles_text=roles_text,
+        last_reset=accounts.last_reset(user.id),
+        linked=db.session.scalar(select(ExternalIdentity.id).where(ExternalIdentity.user_id == user.id)) is not None,
+    )
+
+
+@bp.get("/users/<id:user_id>")
+@role_required("admin")
+def user(user_id: int) -> str:
+    return _render_user(_user_or_404(user_id))
+
+
+@bp.post("/users/<id:user_id>/roles")
+@role_required("admin")
+def save_roles(user_id: int) -> str | Response:
+    person = _user_or_404(user_id)
+    form = RolesForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        staff.set_roles(person, form.chosen_roles(), current_user)
+    except accounts.AccountError as err:
+        db.session.rollback()
+        form.is_teacher.errors.append(err.message)
+        return _render_user(person, form), 422
+    flash(f"Opgeslagen. {person.display_name} is nu {roles_text(person.roles)}.", "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.post("/users/<id:user_id>/password")
+@role_required("admin")
+def reset_password(user_id: int) -> str:
+    person = _user_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _render_user(person, new_password=accounts.reset_password(person, current_user))
+
+
+@bp.post("/users/<id:user_id>/lock")
+@role_required("admin")
+def deactivate(user_id: int) -> Response:
+    person = _user_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        staff.deactivate(person, current_user)
+    except accounts.AccountError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    else:
+        flash(f"Het account van {person.display_name} staat op slot. Inloggen kan niet meer; het werk blijft "
+              "bewaard.", "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.post("/users/<id:user_id>/unlock")
+@role_required("admin")
+def activate(user_id: int) -> Response:
+    person = _user_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    staff.activate(person, current_user)
+    flash(f"{person.display_name} kan weer inloggen.", "success")
+    return redirect(url_for("admin.user", user_id=person.id))

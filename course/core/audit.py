@@ -24,6 +24,8 @@ ACTION_LABELS = {
     "user.create": "Account aangemaakt",
     "user.promote_trainer": "Trainer gemaakt",
     "user.roles": "Rollen gewijzigd",
+    "user.deactivate": "Account op slot gezet",
+    "user.activate": "Account van slot gehaald",
     "user.school_account_linked": "Schoolaccount gekoppeld aan een account van een medewerker",
     "user.school_account_created": "Docentaccount gemaakt bij de eerste inlog met het schoolaccount",
     "site.student_passwords": "Inloggen met wachtwoord voor studenten aan- of uitgezet",
@@ -38,7 +40,15 @@ ACTION_LABELS = {
     "quiz.unvoid": "Vervallen vraag teruggezet",
     "assignment.review": "Opdracht beoordeeld",
     "privacy.purge": "Oude klassen opgeruimd",
+    "lti.registration_invite": "Koppellink voor een leerplatform gemaakt",
+    "lti.platform_registered": "Leerplatform gekoppeld",
+    "lti.course_linked": "Cursus op het leerplatform aan een klas gekoppeld",
 }
+
+
+def describe_action(action: str) -> str:
+    """The Dutch name of an action; an action this version does not know keeps its code."""
+    return ACTION_LABELS.get(action, action)
 
 
 def record(

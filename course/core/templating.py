@@ -10,8 +10,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
-from ..models.accounts import RoleFlags
+from ..models.accounts import ClassTeacher, RoleFlags
+from .extensions import db
+from .numbers import decimal_comma, percent_label
 
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
@@ -42,6 +45,8 @@ def init_app(app: Flask) -> None:
     app.url_defaults(_static_version)
     app.jinja_env.filters["datetime"] = dutch_datetime
     app.jinja_env.filters["date"] = lambda v: dutch_datetime(v, with_time=False)
+    app.jinja_env.filters["percent"] = percent_label
+    app.jinja_env.filters["decimal"] = decimal_comma
     app.context_processor(_navigation)
     app.jinja_env.globals["url_for"] = cached_url_for
 
@@ -113,12 +118,21 @@ def _static_version(endpoint: str, values: dict[str, Any]) -> None:
         values["v"] = _file_version(current_app.static_folder or "", values["filename"])
 
 
+def _teaches_a_class(user: RoleFlags) -> bool:
+    user_id = getattr(user, "id", None)
+    query = select(ClassTeacher.class_id).where(ClassTeacher.teacher_id == user_id).limit(1)
+    return db.session.scalar(query) is not None
+
+
 def _blueprints() -> set[str]:
     return set(current_app.blueprints)
 
 
 def home_url_for(user: RoleFlags) -> str:
-    """Where a person starts: the first page of their main role."""
+    """Where a person starts: the first page of their main role. A trainer who teaches no class
+    starts at "Train de trainer" rather than on an empty list of classes."""
+    if user.is_trainer and "trainer" in _blueprints() and not (user.is_teacher and _teaches_a_class(user)):
+        return url_for("trainer.index")
     if user.is_teacher:
         return url_for("classes.index")
     if user.is_admin:

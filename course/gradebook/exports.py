@@ -1,8 +1,11 @@
 """The grid and the item analysis as files the school can use: CSV and XLSX. No Flask in here.
 
 One value per cell (score, maximum and percentage each in their own column), numbers as numbers,
-so a spreadsheet can sort and sum them. CSV is UTF-8 with a byte order mark, so Excel reads the
-accents in names right, comma separated with standard quoting.
+so a spreadsheet can sort and sum them, rounded as the pages show them (whole percentages rounded
+down, scores to two decimals). CSV is UTF-8 with a byte order mark, so Excel reads the accents in
+names right. The CSV a Dutch teacher double-clicks is what Excel and LibreOffice set to Dutch
+expect: separated by semicolons, with decimal commas. The variant for other programs uses commas
+and decimal points.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..core.numbers import whole_percent
 from ..core.text import spreadsheet_cell, xml_safe
 from .analysis import QuizAnalysis
 from .grid import Grid, QuizCell, StudentRow, rounded
@@ -43,9 +47,10 @@ def _safe(text: str) -> str:
 
 
 def _number(value: Decimal | None) -> Decimal | None:
-    """Trailing zeros off (18.5000 -> 18.5), so a file shows what the page shows."""
+    """At most two decimals and no trailing zeros (7.8667 -> 7.87, 18.5000 -> 18.5), as the page shows it."""
     if value is None:
         return None
+    value = rounded(value, 2)
     return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
@@ -57,7 +62,7 @@ def _quiz_cells(cell: QuizCell | None, has_quiz: bool) -> list[Cell]:
         return [None, None, None, None]
     if cell is None:
         return [None, None, None, 0]
-    return [_number(cell.score), cell.max_score, rounded(cell.percentage, 1), cell.attempts_used]
+    return [_number(cell.score), cell.max_score, whole_percent(cell.percentage), cell.attempts_used]
 
 
 def grid_table(grid: Grid, rows: Sequence[StudentRow]) -> Table:
@@ -77,7 +82,7 @@ def grid_table(grid: Grid, rows: Sequence[StudentRow]) -> Table:
             values += _quiz_cells(cell.quiz, cell.lesson.quiz is not None)
         if grid.final_quiz is not None:
             values += _quiz_cells(row.final, True)
-        values += [row.lessons_done, rounded(row.average_percentage, 1), row.approved, "ja" if row.behind else "nee"]
+        values += [row.lessons_done, whole_percent(row.average_percentage), row.approved, "ja" if row.behind else "nee"]
         body.append(values)
     return header, body
 
@@ -122,7 +127,7 @@ def choice_table(analysis: QuizAnalysis) -> Table:
                 item.number, item.question.id, item.question.kind, item.attempts, _stat(item.facility),
                 _stat(item.discrimination), discrimination_note(item.too_few, item.discrimination),
                 choice.choice_id, choice.text, "ja" if choice.correct else "nee", choice.count,
-                rounded(Decimal(str(choice.share * 100)), 1), choice.misconception, choice.explanation,
+                whole_percent(choice.share * 100), choice.misconception, choice.explanation,
             ])
     return header, body
 
@@ -130,21 +135,26 @@ def choice_table(analysis: QuizAnalysis) -> Table:
 # -- writers --------------------------------------------------------------------------------------
 
 
-def _text(value: Cell) -> str:
+def _text(value: Cell, decimal_mark: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
         return str(spreadsheet_cell(value))
+    if isinstance(value, Decimal):
+        return f"{value:f}".replace(".", decimal_mark)
     return str(value)
 
 
-def to_csv(table: Table) -> bytes:
+def to_csv(table: Table, *, dutch: bool = True) -> bytes:
+    """``dutch``: semicolons and decimal commas, for Excel and LibreOffice set to Dutch; otherwise
+    commas and decimal points, for programs that expect the international form."""
     header, body = table
+    delimiter, decimal_mark = (";", ",") if dutch else (",", ".")
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=",", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([_text(h) for h in header])
+    writer = csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([_text(h, decimal_mark) for h in header])
     for row in body:
-        writer.writerow([_text(v) for v in row])
+        writer.writerow([_text(v, decimal_mark) for v in row])
     return (BOM + out.getvalue()).encode("utf-8")
 
 

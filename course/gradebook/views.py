@@ -20,6 +20,7 @@ from ..content.quiz_files import Quiz
 from ..core.access import role_required
 from ..core.content_store import catalog
 from ..core.downloads import download
+from ..core.numbers import percent_label, percent_of
 from ..core.templating import LOCAL_ZONE
 from ..live import sessions as live_sessions
 from ..lti import scores as platform_scores
@@ -31,19 +32,26 @@ from .grid import ASSIGNMENT_LABELS, SORTS, arrange, load_grid, rounded
 
 bp = Blueprint("gradebook", __name__, url_prefix="/teacher/gradebook")
 
+INTERNATIONAL_CSV = "internationaal"  # ?variant=: commas and decimal points
 SORT_LABELS = {"name": "Naam", "progress": "Voortgang (meeste lessen klaar eerst)", "score": "Gemiddelde quizscore"}
 
 
 @bp.context_processor
 def _helpers() -> dict[str, object]:
-    return {"number": format_points, "percent": percent_text, "stat": stat_text, "rounded": rounded}
+    return {
+        "number": format_points, "percent": percent_text, "stat": stat_text, "rounded": rounded,
+        "misconception_text": misconception_text,
+    }
+
+
+def misconception_text(tag: str) -> str:
+    """The sentence a teacher reads for a misconception tag (the tag itself when it has none)."""
+    return catalog().misconceptions.get(tag) or tag
 
 
 def percent_text(value: Decimal | float | None) -> str:
     """A whole percentage for the page, "-" when there is none."""
-    if value is None:
-        return "-"
-    return f"{rounded(Decimal(str(value)))}%"
+    return percent_label(value, empty="-")
 
 
 def stat_text(value: float | None) -> str:
@@ -131,8 +139,13 @@ def export_grid(class_id: int, fmt: str) -> Response:
     table = exports.grid_table(data, arrange(data, "name"))
     name = exports.file_name("cijfers", school_class.name, _today().date(), fmt)
     if fmt == "csv":
-        return download(exports.to_csv(table), name, exports.CSV_MIMETYPE)
+        return download(exports.to_csv(table, dutch=_dutch_csv()), name, exports.CSV_MIMETYPE)
     return download(exports.to_xlsx([(f"Cijfers {school_class.name}", table)]), name, exports.XLSX_MIMETYPE)
+
+
+def _dutch_csv() -> bool:
+    """The CSV for a spreadsheet set to Dutch, unless the teacher asked for the one for other programs."""
+    return request.args.get("variant") != INTERNATIONAL_CSV
 
 
 # -- one student ----------------------------------------------------------------------------------
@@ -173,7 +186,6 @@ def attempt(class_id: int, token: str) -> str:
     person = student_in_class_or_404(school_class, found.user_id)
     # As the student's own review shows it: voided in any class the student is in.
     voided = voided_question_ids(found.class_id, quiz.slug)
-    percentage = found.score * 100 / found.max_score if found.score is not None and found.max_score else None
     return render_template(
         "gradebook/attempt.html",
         school_class=school_class,
@@ -181,7 +193,7 @@ def attempt(class_id: int, token: str) -> str:
         quiz=quiz,
         attempt=found,
         rows=review(quiz, found, voided),
-        attempt_percentage=percentage,
+        attempt_percentage=percent_of(found.score, found.max_score),
         changed=found.quiz_version != quiz.version,
     )
 
@@ -220,7 +232,7 @@ def export_items(class_id: int, slug: str, fmt: str) -> Response:
     result = _analysis(school_class, quiz)
     name = exports.file_name("itemanalyse", school_class.name, _today().date(), fmt, extra=quiz.slug)
     if fmt == "csv":
-        return download(exports.to_csv(exports.choice_table(result)), name, exports.CSV_MIMETYPE)
+        return download(exports.to_csv(exports.choice_table(result), dutch=_dutch_csv()), name, exports.CSV_MIMETYPE)
     sheets = [("Vragen", exports.question_table(result)), ("Antwoorden", exports.choice_table(result))]
     return download(exports.to_xlsx(sheets), name, exports.XLSX_MIMETYPE)
 

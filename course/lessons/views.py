@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask.blueprints import BlueprintSetupState
@@ -98,7 +99,15 @@ def show(slug: str) -> str:
 @role_required(*STAFF_ROLES)
 def guide(slug: str) -> str:
     lesson = lesson_or_404(slug)
-    return render_template("lessons/guide.html", lesson=lesson, guide_html=guide_html(lesson))
+    return render_template("lessons/guide.html", lesson=lesson, guide_html=_without_title(guide_html(lesson)))
+
+
+_LEADING_TITLE = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>\s*", re.DOTALL)
+
+
+def _without_title(html: str | None) -> str | None:
+    """The guide file opens with its own title; the page already has it as its heading."""
+    return _LEADING_TITLE.sub("", html, count=1) if html else html
 
 
 @bp.post("/<slug>/done")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..core.numbers import percent_label
+
 WIDTH = 900
 ROW = 74
 LABEL_WIDTH = 360
@@ -47,7 +49,7 @@ def bar_chart(rows: list[tuple[str, int, bool | None]], *, title: str, chart_id:
         width = max(2, round(BAR_MAX * share))
         style = "live-bar live-bar-right" if right else "live-bar"
         parts.append(f'<rect x="{BAR_LEFT}" y="{top + 6}" width="{width}" height="{ROW - 22}" class="{style}"/>')
-        note = f"{count} ({round(share * 100)}%)" + (" · goed" if right else "")
+        note = f"{count} ({percent_label(share * 100)})" + (" · goed" if right else "")
         parts.append(f'<text x="{BAR_LEFT + width + 12}" y="{top + 38}" class="live-count">{escape(note)}</text>')
     parts.append("</svg>")
     return "".join(parts)

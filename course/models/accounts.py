@@ -56,11 +56,16 @@ class User(RoleFlags, Base):
     # Set when a teacher or administrator resets the password: the next sign-in asks for a new one.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set by an administrator: the account can no longer sign in; everything it made stays.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="student", cascade="all, delete-orphan")
 
     # Flask-Login protocol
-    is_active = True
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
+
     is_authenticated = True
     is_anonymous = False
 

@@ -63,7 +63,8 @@ def data_categories(
             "Je account",
             "Je naam zoals je die zelf invult of zoals je school die doorgeeft, je gebruikersnaam en je wachtwoord "
             "(alleen versleuteld: niemand kan het lezen; wie met het schoolaccount inlogt, heeft hier geen "
-            "wachtwoord). Geen e-mailadres, geen geboortedatum, geen telefoonnummer.",
+            "wachtwoord), en of de beheerder je account op slot heeft gezet en sinds wanneer. Geen e-mailadres, "
+            "geen geboortedatum, geen telefoonnummer.",
             "Zodat je kunt inloggen en je docent ziet wiens werk het is.",
             "Jij, je docenten en de beheerder van de school.",
             after_archive + staff_account,
@@ -208,7 +209,7 @@ def export_user_data(user: Person) -> dict[str, Any]:
         select(AuditEvent).where(AuditEvent.object_type == "user", AuditEvent.object_id == user.id)
     ).all()
     linked = db.session.scalars(select(ExternalIdentity).where(ExternalIdentity.user_id == user.id)).all()
-    email = db.session.scalar(select(User.email).where(User.id == user.id))
+    email, locked = db.session.execute(select(User.email, User.deactivated_at).where(User.id == user.id)).one()
     return {
         "account": {
             "username": user.username,
@@ -216,6 +217,7 @@ def export_user_data(user: Person) -> dict[str, Any]:
             "roles": user.roles,
             "created_at": _when(user.created_at),
             **({"email": email} if email else {}),
+            **({"locked_since": _when(locked)} if locked else {}),
         },
         "linked_accounts": [
             {"kind": i.kind, "issuer": i.issuer, "subject": i.subject, "since": _when(i.created_at),

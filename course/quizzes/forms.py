@@ -8,7 +8,7 @@ matching, ``q-<question id>.<item or pair id>``: ids never contain a dot, so nam
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -19,6 +19,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..content.quiz_files import Item, Option, Pair, Question, Quiz, option_order
+from ..core.numbers import decimal_comma, percent_of
 from ..models import AttemptItem, QuizAttempt
 from .grading import grade_result
 
@@ -248,13 +249,7 @@ def review(quiz: Quiz, attempt: QuizAttempt, voided: frozenset[str]) -> list[Rev
 
 def format_points(value: Decimal | Fraction | int | None) -> str:
     """Dutch notation, at most two decimals: 1, 1,5, 1,33."""
-    if value is None:
-        return "-"
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    rounded = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = f"{rounded:f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return "-" if value is None else decimal_comma(value)
 
 
 def points_label(value: Decimal | Fraction | int | None) -> str:
@@ -263,10 +258,8 @@ def points_label(value: Decimal | Fraction | int | None) -> str:
 
 
 def percentage(score: Decimal | None, max_score: int | None) -> int | None:
-    """Whole percent, rounded down: 54.9% shows as 54, so a shown 55 always means passed at 55."""
-    if score is None or not max_score:
-        return None
-    return int((Decimal(score) * 100 / max_score).to_integral_value(rounding=ROUND_FLOOR))
+    """Whole percent as every page shows it (course.core.numbers: rounded down)."""
+    return percent_of(score, max_score)
 
 
 def reaches_pass_mark(score: Decimal | None, max_score: int | None, pass_percentage: int) -> bool:

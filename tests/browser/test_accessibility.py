@@ -117,6 +117,8 @@ def _world(app: Flask) -> World:
         db.session.commit()
 
     s, t, tr = "a11y-leerling", "a11y-docent", "a11y-trainer"
+    admin = "a11y-beheer"
+    make_user(app, admin, "admin", name="Beheerder Bos")
     grid = f"/teacher/gradebook/{class_id}"
     specs = [
         Spec("inloggen", ANONYMOUS, "/login"),
@@ -147,6 +149,10 @@ def _world(app: Flask) -> World:
         Spec("trainer: groepen", tr, "/trainer/"),
         Spec("trainer: groep", tr, f"/trainer/cohorts/{full_id}"),
         Spec("trainer: groep te klein", tr, f"/trainer/cohorts/{empty_id}"),
+        Spec("leerling: mijn gegevens", s, "/account/data/"),
+        Spec("beheer: medewerkers", admin, "/admin/users"),
+        Spec("beheer: medewerker", admin, f"/admin/users/{teacher_id}"),
+        Spec("beheer: logboek", admin, "/admin/audit"),
     ]
     return World(specs, s, t, lesson.slug, quiz.slug, open_token, open_scan)
 
@@ -160,6 +166,7 @@ PAGE_NAMES = [
     "docent: poging", "docent: denkfouten", "docent: nakijken", "docent: beoordelen", "docent: tpack",
     "docent: tpack invullen", "docent: tpack uitslag", "docent: tpack vergelijken", "docent: meedoen",
     "trainer: start", "trainer: groepen", "trainer: groep", "trainer: groep te klein",
+    "leerling: mijn gegevens", "beheer: medewerkers", "beheer: medewerker", "beheer: logboek",
 ]
 
 

@@ -1,0 +1,201 @@
+"""The audit log read aloud: each event as a Dutch sentence, with links to what it concerns.
+
+The log stores ids and a few details; this module looks up the names as they are now (a deleted
+account or class keeps its sentence, without a link) and builds the sentence from parts, so the
+template escapes every name and only the links are markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from ..models import AuditEvent, SchoolClass, Submission, User
+from .audit import describe_action
+from .content_store import catalog
+from .extensions import db
+from .numbers import decimal_comma
+
+ROLE_NAMES = {"student": "student", "teacher": "docent", "trainer": "trainer", "admin": "beheerder"}
+REVIEW_WORDS = {"approved": "goedgekeurd", "needs_work": "teruggegeven: moet beter"}
+PURGE_WORDS = {
+    "classes": "klassen",
+    "students_deleted": "studenten verwijderd",
+    "enrolments_removed": "inschrijvingen opgeheven",
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str
+    url: str | None = None
+
+
+Sentence = list[Part]
+
+
+def _link(endpoint: str, **values: Any) -> str | None:
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:  # the feature is not part of this app
+        return None
+
+
+def _list(words: Sequence[str]) -> str:
+    words = [w for w in words if w]
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " en " + words[-1]
+
+
+def roles_text(roles: Iterable[str]) -> str:
+    return _list([ROLE_NAMES.get(role, role) for role in roles]) or "geen rol"
+
+
+class _Lookups:
+    """Names for every user, class and submission the events mention, in three queries."""
+
+    def __init__(self, events: Sequence[AuditEvent]) -> None:
+        user_ids: set[int] = set()
+        class_ids: set[int] = set()
+        submission_ids: set[int] = set()
+        for event in events:
+            details = event.details or {}
+            if event.object_type == "user" and event.object_id:
+                user_ids.add(event.object_id)
+            if event.object_type in ("class", "school_class") and event.object_id:
+                class_ids.add(event.object_id)
+            if event.object_type == "submission" and event.object_id:
+                submission_ids.add(event.object_id)
+            for key in ("student_id",):
+                if isinstance(details.get(key), int):
+                    user_ids.add(details[key])
+            if isinstance(details.get("to_class_id"), int):
+                class_ids.add(details["to_class_id"])
+        self.submissions = {
+            row.id: row for row in db.session.execute(
+                select(Submission.id, Submission.class_id, Submission.student_id, Submission.lesson_slug)
+                .where(Submission.id.in_(submission_ids))
+            )
+        } if submission_ids else {}
+        class_ids |= {row.class_id for row in self.submissions.values() if row.class_id}
+        self.users = dict(db.session.execute(
+            select(User.id, User.display_name).where(User.id.in_(user_ids))
+        ).tuples().all()) if user_ids else {}
+        self.classes = dict(db.session.execute(
+            select(SchoolClass.id, SchoolClass.name).where(SchoolClass.id.in_(class_ids))
+        ).tuples().all()) if class_ids else {}
+
+    def user(self, user_id: Any, fallback: str = "een verwijderd account") -> Part:
+        if isinstance(user_id, int) and user_id in self.users:
+            return Part(self.users[user_id], _link("admin.user", user_id=user_id))
+        return Part(fallback)
+
+    def school_class(self, class_id: Any) -> Part:
+        if isinstance(class_id, int) and class_id in self.classes:
+            return Part(f"klas {self.classes[class_id]}", _link("classes.detail", class_id=class_id))
+        return Part("een klas die niet meer bestaat")
+
+
+def _lesson(slug: Any) -> str:
+    lesson = catalog().lessons.get(slug) if isinstance(slug, str) else None
+    return f"les {lesson.number} ({lesson.title})" if lesson else f"les {slug}"
+
+
+def _quiz(slug: Any) -> str:
+    quiz = catalog().quizzes.get(slug) if isinstance(slug, str) else None
+    return f"de quiz ‘{quiz.title}’" if quiz else f"de quiz {slug}"
+
+
+def _points(value: Any) -> str:
+    return "geen score" if value is None else decimal_comma(str(value))
+
+
+def _sentence(event: AuditEvent, look: _Lookups) -> Sentence:  # noqa: C901 - one branch per kind of event
+    actor = Part(event.actor_name)
+    details: dict[str, Any] = event.details or {}
+    action, target = event.action, event.object_id
+    if action == "user.password_reset":
+        return [actor, Part(" gaf "), look.user(target), Part(" een nieuw tijdelijk wachtwoord.")]
+    if action == "user.create":
+        return [actor, Part(" maakte een account voor "), look.user(target),
+                Part(f" met de rol {roles_text(details.get('roles', []))}.")]
+    if action == "user.roles":
+        before = roles_text(details.get("old", []))
+        return [actor, Part(" wijzigde de rollen van "), look.user(target),
+                Part(f" van {before} in {roles_text(details.get('roles', []))}.")]
+    if action == "user.deactivate":
+        return [actor, Part(" zette het account van "), look.user(target), Part(" op slot: inloggen kan niet meer.")]
+    if action == "user.activate":
+        return [actor, Part(" haalde het account van "), look.user(target), Part(" van slot: inloggen kan weer.")]
+    if action == "user.delete":
+        return [actor, Part(" verwijderde een account met alle gegevens ervan.")]
+    if action == "user.promote_trainer":
+        return [actor, Part(" maakte "), look.user(target), Part(" trainer.")]
+    if action == "user.school_account_linked":
+        return [look.user(target), Part(" koppelde bij het inloggen het schoolaccount aan dit account.")]
+    if action == "user.school_account_created":
+        return [Part("Bij de eerste keer inloggen met het schoolaccount kreeg "), look.user(target),
+                Part(f" een account met de rol {roles_text(details.get('roles', []))}.")]
+    if action == "site.student_passwords":
+        state = "mogen studenten ook met een wachtwoord inloggen" if details.get("allowed") else \
+            "loggen studenten alleen met hun schoolaccount in"
+        return [actor, Part(" veranderde "), Part("het inloggen", _link("admin.sign_in")), Part(f": nu {state}.")]
+    if action == "class.remove_student":
+        return [actor, Part(" haalde "), look.user(details.get("student_id"), "een student"), Part(" uit "),
+                look.school_class(target), Part(".")]
+    if action in ("class.move_approved", "class.move_declined"):
+        verb = "keurde goed" if action == "class.move_approved" else "wees af"
+        return [actor, Part(f" {verb}: de overstap van "), look.user(details.get("student_id"), "een student"),
+                Part(" van "), look.school_class(target), Part(" naar "),
+                look.school_class(details.get("to_class_id")), Part(".")]
+    if action == "class.invite_co_teacher":
+        return [actor, Part(f" nodigde {details.get('username', 'een collega')} uit als mededocent van "),
+                look.school_class(target), Part(".")]
+    if action == "class.co_teacher_joined":
+        return [actor, Part(" werd mededocent van "), look.school_class(target), Part(".")]
+    if action == "class.co_teacher_declined":
+        return [actor, Part(" sloeg de uitnodiging als mededocent van "), look.school_class(target), Part(" af.")]
+    if action == "quiz.regrade":
+        return [actor, Part(f" keek {_quiz(details.get('quiz'))} opnieuw na. De score van "
+                            f"{details.get('student', 'een student')} ging van {_points(details.get('old_score'))} "
+                            f"van {details.get('old_max')} naar {_points(details.get('new_score'))} "
+                            f"van {details.get('new_max')}.")]
+    if action in ("quiz.void", "quiz.unvoid"):
+        verb = "liet vraag {q} van {quiz} vervallen" if action == "quiz.void" else "zette vraag {q} van {quiz} terug"
+        regraded = len(details.get("regraded", []))
+        quiz_link = _link("gradebook.items", class_id=target, slug=details.get("quiz")) \
+            if target in look.classes else None
+        what = verb.format(q=details.get("question"), quiz=_quiz(details.get("quiz")))
+        return [actor, Part(" "), Part(what, quiz_link),
+                Part(" voor "), look.school_class(target),
+                Part(f". {regraded} {'poging kreeg' if regraded == 1 else 'pogingen kregen'} een nieuwe score.")]
+    if action == "assignment.review":
+        found = look.submissions.get(target)
+        link = _link("assignments.review", class_id=found.class_id, submission_id=target) \
+            if found is not None and found.class_id in look.classes else None
+        verdict = REVIEW_WORDS.get(details.get("status"), str(details.get("status")))
+        return [actor, Part(" beoordeelde "), Part(f"de opdracht van {_lesson(details.get('lesson'))}", link),
+                Part(" van "), look.user(details.get("student_id"), "een student"), Part(f": {verdict}.")]
+    if action == "privacy.purge":
+        counts = [f"{details[key]} {word}" for key, word in PURGE_WORDS.items() if details.get(key)]
+        return [actor, Part(" ruimde de gegevens van oude klassen op" + (f": {_list(counts)}." if counts else "."))]
+    if action == "lti.registration_invite":
+        return [actor, Part(" maakte een koppellink voor een leerplatform.")]
+    if action == "lti.platform_registered":
+        return [Part(f"Het leerplatform {details.get('issuer', '')} is gekoppeld.")]
+    if action == "lti.course_linked":
+        return [actor, Part(f" koppelde een cursus in {details.get('platform', 'het leerplatform')} aan "),
+                look.school_class(target), Part(".")]
+    return [actor, Part(f": {describe_action(action)}.")]
+
+
+def sentences(events: Sequence[AuditEvent]) -> list[Sentence]:
+    look = _Lookups(events)
+    return [_sentence(event, look) for event in events]
+

@@ -1,0 +1,141 @@
+"""Layout checks at 375 x 812, where a phone shows what the code cannot: a quiz question lies wholly
+inside its card, "Mijn gegevens" and the admin pages never scroll sideways, card headings start at
+the top of their card, and breadcrumbs have room and a size a finger can hit."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page
+
+from course.core.content_store import catalog
+
+from .support import PHONE, log_in, make_user
+
+pytestmark = pytest.mark.browser
+
+SIDEWAYS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+
+# For each fieldset: where its top border lies, and the box of its legend's text.
+LEGENDS = """() => [...document.querySelectorAll('fieldset')].map(f => {
+  const box = f.getBoundingClientRect(), border = parseFloat(getComputedStyle(f).borderTopWidth);
+  const legend = f.querySelector(':scope > legend');
+  const text = legend.getBoundingClientRect();
+  return {id: f.id, borderBottom: box.top + border, left: box.left, right: box.right,
+          textTop: text.top, textLeft: text.left, textRight: text.right, bottom: box.bottom, textBottom: text.bottom};
+})"""
+
+# The gap between a card's inner top edge and the top of its first heading.
+CARD_HEADING_GAP = """selector => {
+  const card = document.querySelector(selector), heading = card.querySelector(':scope > h2');
+  const style = getComputedStyle(card);
+  return heading.getBoundingClientRect().top - card.getBoundingClientRect().top
+    - parseFloat(style.borderTopWidth) - parseFloat(style.paddingTop);
+}"""
+
+
+@dataclass(frozen=True)
+class Setup:
+    student: str
+    teacher: str
+    admin: str
+    class_id: int
+    quiz_slug: str
+    token: str
+    fresh_quiz: str  # a quiz the student has not started
+    teacher_id: int
+
+
+@pytest.fixture(scope="module")
+def setup(live_app: Flask) -> Setup:
+    from course.accounts import rules as accounts
+    from course.core.extensions import db
+    from course.models import LessonProgress, QuizAttempt, User, utcnow
+
+    suffix = secrets.token_hex(3)
+    student, teacher, admin = f"tel-student-{suffix}", f"tel-docent-{suffix}", f"tel-beheer-{suffix}"
+    student_id = make_user(live_app, student, name="Fenna Telefoon")
+    teacher_id = make_user(live_app, teacher, "teacher", name="Tom Docent")
+    make_user(live_app, admin, "admin", name="Bea Beheer")
+    with live_app.app_context():
+        lesson, other = [lesson for lesson in catalog().lessons.values() if lesson.quiz][:2]
+        quiz = catalog().quizzes[lesson.quiz]
+        school_class = accounts.create_class(db.session.get(User, teacher_id), "MV1A", "2026-2027")
+        accounts.enrol(school_class, db.session.get(User, student_id))
+        token = secrets.token_hex(16)
+        db.session.add(LessonProgress(student_id=student_id, lesson_slug=lesson.slug, done_at=utcnow()))
+        db.session.add(QuizAttempt(
+            user_id=student_id, quiz_slug=quiz.slug, quiz_version=quiz.version, class_id=school_class.id,
+            token=token, seed=1, submitted_at=utcnow(), answers={}, score=Decimal("3.8"), max_score=11,
+        ))  # fmt: skip
+        db.session.commit()
+        return Setup(student, teacher, admin, school_class.id, quiz.slug, token, other.quiz, teacher_id)
+
+
+@pytest.fixture
+def phone_as(new_page, base_url: str) -> Iterator:
+    def make(username: str) -> Page:
+        page = new_page(PHONE)
+        log_in(page, base_url, username)
+        return page
+
+    yield make
+
+
+def no_sideways_scroll(page: Page, url: str) -> None:
+    page.goto(url)
+    width, client = page.evaluate(SIDEWAYS)
+    assert width <= client == 375, f"{url}: {width} px wide on a 375 px phone"
+
+
+def test_quiz_question_text_lies_inside_its_card(phone_as, base_url, setup):
+    page = phone_as(setup.student)
+    page.goto(f"{base_url}/quizzes/{setup.fresh_quiz}")
+    page.get_by_role("button", name="Start de quiz").click()
+    page.locator("fieldset.question").first.wait_for()
+    questions = [q for q in page.evaluate(LEGENDS) if q["id"].startswith("vraag-")]
+    assert questions, "no questions on the quiz page"
+    for q in questions:
+        # The whole question, its first line too, lies below the card's top border and within its sides.
+        assert q["textTop"] >= q["borderBottom"], q
+        assert q["left"] <= q["textLeft"] and q["textRight"] <= q["right"], q
+        assert q["textBottom"] <= q["bottom"], q
+    width, client = page.evaluate(SIDEWAYS)
+    assert width <= client
+
+
+def test_my_data_fits_a_phone_and_reads_dutch(phone_as, base_url, setup):
+    page = phone_as(setup.student)
+    no_sideways_scroll(page, f"{base_url}/account/data/")
+    text = page.locator("main").inner_text()
+    assert "3,8 van 11" in text
+    assert "T0" not in text and "+00:00" not in text  # no raw timestamps
+
+
+def test_admin_pages_fit_a_phone(phone_as, base_url, setup):
+    page = phone_as(setup.admin)
+    for path in ("/admin/users", f"/admin/users/{setup.teacher_id}", "/admin/audit"):
+        no_sideways_scroll(page, base_url + path)
+
+
+def test_card_headings_start_at_the_top_of_their_card(phone_as, base_url, setup):
+    student = phone_as(setup.student)
+    student.goto(f"{base_url}/quizzes/{setup.quiz_slug}/attempts/{setup.token}/review")
+    assert student.evaluate(CARD_HEADING_GAP, "section.score-card") <= 1
+    teacher = phone_as(setup.teacher)
+    teacher.goto(f"{base_url}/teacher/classes/{setup.class_id}")
+    assert teacher.evaluate(CARD_HEADING_GAP, "section[aria-labelledby='code-kop']") <= 1
+
+
+def test_breadcrumbs_have_room_below_the_header(phone_as, base_url, setup):
+    page = phone_as(setup.admin)
+    page.goto(f"{base_url}/admin/users/{setup.teacher_id}")
+    link = page.locator(".breadcrumb a").first.bounding_box()
+    header_bottom = page.evaluate("() => document.querySelector('header').getBoundingClientRect().bottom")
+    assert link["height"] >= 24, link  # WCAG 2.2 target size (minimum)
+    assert link["y"] - header_bottom >= 16, (link, header_bottom)

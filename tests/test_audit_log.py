@@ -1,0 +1,76 @@
+"""The log as an administrator reads it: each entry a Dutch sentence with links to what it
+concerns, never internal names such as "submission 5" or "status: needs_work"."""
+
+from __future__ import annotations
+
+import re
+
+from course.accounts import rules as accounts
+from course.core.audit import record
+from course.core.content_store import catalog
+from course.core.extensions import db
+from course.lessons import progress
+from course.models import SchoolClass, Submission, User, utcnow
+
+
+def _text(html: str) -> str:
+    inline = re.sub(r"</?a\b[^>]*>", "", html)
+    return " ".join(re.sub(r"<[^>]+>", " ", inline).split())
+
+
+def test_entries_are_dutch_sentences_with_links(app, auth, client):
+    admin_id = auth.make_user("beheer", "admin", name="Bea Beheer")
+    teacher_id = auth.make_user("docent", "teacher", name="Dirk Docent")
+    class_id, _ = auth.make_class("docent", "MV2A")
+    student_id = auth.make_user("sanne", name="Sanne")
+    auth.enrol("sanne", class_id)
+    with app.app_context():
+        lesson = next(iter(catalog().lessons.values()))
+        submission = Submission(student_id=student_id, lesson_slug=lesson.slug, version=1, body_text="tekst",
+                                body_html="<p>tekst</p>", submitted_at=utcnow(), class_id=class_id)
+        db.session.add(submission)
+        db.session.commit()
+        submission_id = submission.id
+        progress.review(submission, teacher_id, "needs_work", "Maak het concreter.")
+        accounts.reset_password(db.session.get(User, student_id), db.session.get(User, teacher_id))
+        accounts.remove_from_class(db.session.get(SchoolClass, class_id), db.session.get(User, student_id),
+                                   db.session.get(User, teacher_id))
+        record(db.session.get(User, admin_id), "user.roles", "user", teacher_id, old=["teacher"],
+               roles=["teacher", "trainer"])
+        db.session.commit()
+
+    auth.login("beheer")
+    html = client.get("/admin/audit").get_data(as_text=True)
+    text = _text(html)
+    assert (f"Dirk Docent beoordeelde de opdracht van les {lesson.number} ({lesson.title}) van Sanne: "
+            "teruggegeven: moet beter.") in text
+    assert "Dirk Docent gaf Sanne een nieuw tijdelijk wachtwoord." in text
+    assert "Dirk Docent haalde Sanne uit klas MV2A." in text
+    assert "Bea Beheer wijzigde de rollen van Dirk Docent van docent in docent en trainer." in text
+    assert f'href="/teacher/classes/{class_id}/assignments/{submission_id}"' in html
+    assert f'href="/teacher/classes/{class_id}">klas MV2A</a>' in html
+    assert f'href="/admin/users/{student_id}">Sanne</a>' in html
+    for internal in ("submission", "needs_work", "student_id", "status:", "user.roles"):
+        assert internal not in text, internal
+
+
+def test_a_deleted_account_keeps_its_sentence_without_a_link(app, auth, client):
+    auth.make_user("beheer", "admin", name="Bea Beheer")
+    with app.app_context():
+        record(None, "user.password_reset", "user", 999)
+        db.session.commit()
+    auth.login("beheer")
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "systeem (opdrachtregel) gaf een verwijderd account een nieuw tijdelijk wachtwoord." in _text(html)
+    assert "/admin/users/999" not in html
+
+
+def test_names_in_sentences_are_escaped(app, auth, client):
+    auth.make_user("beheer", "admin")
+    evil_id = auth.make_user("evil", "teacher", name="<script>x</script>")
+    with app.app_context():
+        record(None, "user.deactivate", "user", evil_id)
+        db.session.commit()
+    auth.login("beheer")
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "<script>x</script>" not in html and "&lt;script&gt;" in html

@@ -28,7 +28,7 @@ from ..core.forms import ActionForm
 from ..models import ExternalIdentity, User
 from ..oidc import client as school_sign_in
 from ..oidc import discovery
-from ..privacy.staff import StaffDeletionRefused, delete_staff, plan_staff_deletion
+from ..privacy.staff_deletion import StaffDeletionRefused, delete_staff, plan_staff_deletion
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..core.extensions import db
 from ..models import User
-from .staff import StaffDeletionRefused, delete_staff, plan_staff_deletion
+from .staff_deletion import StaffDeletionRefused, delete_staff, plan_staff_deletion
 
 
 @click.command("delete")

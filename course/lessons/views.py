@@ -67,6 +67,22 @@ def competences() -> str:
     )
 
 
+@bp.get("/plan")
+@role_required(*STAFF_ROLES)
+def term_plan() -> str:
+    """One page for the teacher: a lesson a week, which citizenship dimensions each lesson trains
+    and which assignment can serve as evidence in the school's burgerschap dossier."""
+    cat = catalog()
+    citizenship = [c for c in cat.competences.values() if c.group == "Burgerschap"]
+    lessons = list(cat.lessons.values())
+    return render_template(
+        "lessons/term_plan.html",
+        lessons=lessons,
+        citizenship=citizenship,
+        trained_by={c.id: [lesson.number for lesson in lessons if c.id in lesson.competences] for c in citizenship},
+    )
+
+
 @bp.get("/<slug>")
 @login_required
 def show(slug: str) -> str:

@@ -85,6 +85,18 @@ def test_comments_on_their_own_line_and_after_quoted_text_are_fine(tmp_path):
     assert [(p.line, p.message.split("'")[1]) for p in inline_comment_problems(text, "x.yaml")] == [(6, "# twee")]
 
 
+def test_front_matter_of_a_lesson_is_checked_with_the_file_line(app, runner, course_copy):
+    lessons, quizzes = course_copy
+    lesson = lessons / "06-twitter-x.md"
+    lines = lesson.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.startswith("summary:"))
+    lines[number] = "summary: Je volgt vakmensen en gebruikt hashtags zoals #zorg goed."
+    lesson.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app.config.update(LESSONS_DIR=str(lessons), QUIZZES_DIR=str(quizzes))
+    output = runner.invoke(args=["course", "check"]).output
+    assert f"lessons/06-twitter-x.md:{number + 1}: '#zorg goed.' is read as a YAML comment" in output
+
+
 def test_the_real_quiz_keeps_the_whole_hashtag_option():
     quiz = next(q for q in load_catalog(ROOT / "lessons", ROOT / "quizzes").quizzes.values() if q.slug == "twitter-x")
     texts = [option.text for question in quiz.questions for option in question.options]

@@ -138,7 +138,8 @@ def test_the_teacher_guide_shows_when_each_fact_was_checked_and_its_source(auth,
     section = page.split("Feiten in deze les en hun bronnen")[1].split("</section>")[0]
     assert re.search(r"Gecontroleerd op \d{1,2} [a-z]{3} 20\d\d\.", section)
     assert "uitzetten werkt alleen voor later" in section  # the LinkedIn AI-training fact
-    assert 'href="https://www.security.nl/posting/905970"' in section
+    assert "Security.nl): <span class=\"fact-url\">https://www.security.nl/posting/905970</span>" in section
+    assert "href=" not in section  # sources as text: the app links to no other host
     assert "Let op: Alleen gecontroleerd tegen secundaire bronnen" in section
     assert "Portretrecht" not in section  # only the facts this lesson uses
 

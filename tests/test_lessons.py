@@ -229,6 +229,35 @@ def test_competence_page_says_which_lesson_trains_what(app, auth, client):
                 assert linked == (competence.id in lesson.competences), (competence.id, lesson.slug)
 
 
+def test_competence_page_shows_the_burgerschap_fit(app, auth, client):
+    """Each of the four citizenship dimensions in at least two lessons, critical thinking in three."""
+    auth.make_user("sanne")
+    auth.login("sanne")
+    html = client.get("/lessons/competences").get_data(as_text=True)
+    dimensions = ["bu-politiek-juridisch", "bu-economisch", "bu-sociaal-maatschappelijk", "bu-vitaal"]
+    for competence_id, least in [*((d, 2) for d in dimensions), ("bu-kritisch-denken", 3)]:
+        section = html.split(f'id="{competence_id}"', 1)[1].split("</li>", 1)[0]
+        shown = int(re.search(r"\((\d+) lessen?\)", section).group(1))
+        linked = section.count('href="/lessons/')
+        assert shown == linked >= least, competence_id
+    assert "kritisch denken in minstens drie" in html
+
+
+def test_teacher_term_plan_names_the_evidence_for_each_week(app, auth, client):
+    auth.make_user("docent", "teacher")
+    auth.login("docent")
+    assert 'href="/lessons/plan"' in client.get("/lessons/").get_data(as_text=True)
+    html = client.get("/lessons/plan").get_data(as_text=True)
+    rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr>")
+    assert rows == 12
+    with app.app_context():
+        cat = catalog()
+        for lesson in cat.lessons.values():
+            assert str(escape(lesson.assignment.title)) in html
+    assert "Kritisch denken</strong>" in html and "lessen 2, 6, 7" in html
+    assert "nog in geen enkele les" not in html
+
+
 def test_lesson_index_lists_every_lesson(app, auth, client):
     lessons = ordered_lessons(app)
     auth.make_user("sanne")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import click
@@ -11,6 +12,8 @@ from flask.cli import AppGroup
 
 from ..content.catalog import load_catalog
 from ..content.export_hazards import export_hazards
+from ..content.facts import check_facts
+from ..content.yaml_comments import check_inline_comments
 
 course_cli = AppGroup("course", help="Course content (lessons, quizzes, teacher track).")
 
@@ -19,13 +22,21 @@ course_cli = AppGroup("course", help="Course content (lessons, quizzes, teacher 
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with counts and errors.")
 def check(as_json: bool) -> None:
     """Check all lessons and quizzes; exit 1 when anything is wrong."""
-    catalog = load_catalog(Path(current_app.config["LESSONS_DIR"]), Path(current_app.config["QUIZZES_DIR"]))
-    problems = catalog.problems + export_hazards(catalog.quizzes, catalog.quizzes_dir.parent)
+    lessons_dir, quizzes_dir = Path(current_app.config["LESSONS_DIR"]), Path(current_app.config["QUIZZES_DIR"])
+    catalog = load_catalog(lessons_dir, quizzes_dir)
+    fact_errors, stale_facts = check_facts(lessons_dir, quizzes_dir, date.today())
+    problems = {
+        *catalog.problems,
+        *export_hazards(catalog.quizzes, catalog.quizzes_dir.parent),
+        *fact_errors,
+        *check_inline_comments(lessons_dir, quizzes_dir),
+    }
     errors = [str(problem) for problem in sorted(problems)]
+    warnings = [f"{p.path}:{p.line}: warning: {p.message}" for p in stale_facts]
     if as_json:
-        click.echo(json.dumps({**catalog.counts, "errors": errors}, ensure_ascii=False))
+        click.echo(json.dumps({**catalog.counts, "errors": errors, "warnings": warnings}, ensure_ascii=False))
     else:
-        for line in errors:
+        for line in errors + warnings:
             click.echo(line)
         counts = catalog.counts
         summary = (

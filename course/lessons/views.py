@@ -7,6 +7,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask.blueprints import BlueprintSetupState
@@ -14,11 +15,13 @@ from flask_login import current_user, login_required
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
+from ..content.facts import Fact, current_register, lesson_files
+from ..content.lesson_files import Lesson
 from ..core.access import role_required
 from ..core.content_store import catalog, guide_html, lesson_html
 from ..core.forms import ActionForm
 from ..core.page_cache import render_cached
-from ..core.templating import register_nav
+from ..core.templating import MONTHS, register_nav
 from . import lookup, progress
 from .lookup import assignment_html, lesson_or_404, quiz_url, student_overview
 
@@ -65,6 +68,22 @@ def competences() -> str:
     )
 
 
+@bp.get("/plan")
+@role_required(*STAFF_ROLES)
+def term_plan() -> str:
+    """One page for the teacher: a lesson a week, which citizenship dimensions each lesson trains
+    and which assignment can serve as evidence in the school's burgerschap dossier."""
+    cat = catalog()
+    citizenship = [c for c in cat.competences.values() if c.group == "Burgerschap"]
+    lessons = list(cat.lessons.values())
+    return render_template(
+        "lessons/term_plan.html",
+        lessons=lessons,
+        citizenship=citizenship,
+        trained_by={c.id: [lesson.number for lesson in lessons if c.id in lesson.competences] for c in citizenship},
+    )
+
+
 @bp.get("/<slug>")
 @login_required
 def show(slug: str) -> str:
@@ -99,7 +118,27 @@ def show(slug: str) -> str:
 @role_required(*STAFF_ROLES)
 def guide(slug: str) -> str:
     lesson = lesson_or_404(slug)
-    return render_template("lessons/guide.html", lesson=lesson, guide_html=_without_title(guide_html(lesson)))
+    facts = _facts_of(lesson)
+    return render_template(
+        "lessons/guide.html",
+        lesson=lesson,
+        guide_html=_without_title(guide_html(lesson)),
+        checked_facts=[(fact, _day(fact.checked)) for fact in facts],
+    )
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def _facts_of(lesson: Lesson) -> list[Fact]:
+    """The register's facts that this lesson, its guide, statements or quiz use."""
+    cat = catalog()
+    register = current_register(cat.lessons_dir)
+    if register is None:
+        return []
+    quiz = cat.quiz_for(lesson)
+    return register.used_by(*lesson_files(cat.lessons_dir, lesson.path, quiz.path if quiz else None))
 
 
 _LEADING_TITLE = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>\s*", re.DOTALL)

@@ -19,7 +19,8 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,15 @@ MISSING_NGINX = (
     "nginx is not installed (/usr/sbin/nginx): the several-servers test needs Debian's nginx. "
     "Install it with: apt-get install -y nginx"
 )
+
+MISSING_REDIS = (
+    "redis-server is not installed: the several-servers test needs Redis. Install it with: "
+    "apt-get install -y redis-server (or set TEST_REDIS_URL to a Redis that may be used)"
+)
+
+
+def redis_available() -> bool:
+    return bool(os.environ.get("TEST_REDIS_URL", "").strip() or shutil.which("redis-server"))
 
 
 @dataclass
@@ -162,7 +172,7 @@ def redis_server() -> Iterator[str]:
         return
     binary = shutil.which("redis-server")
     if binary is None:
-        raise FileNotFoundError("redis-server is not installed; apt-get install -y redis-server, or set TEST_REDIS_URL")
+        raise FileNotFoundError(MISSING_REDIS)
     port = free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
@@ -182,6 +192,18 @@ def redis_server() -> Iterator[str]:
         process.wait(timeout=10)
 
 
+def _start_together(stack: ExitStack, servers: list[AbstractContextManager[Server]]) -> list[Server]:
+    """Start the servers at the same time (each loads the app and the content for seconds); every
+    one that started is stopped with ``stack``, also when another failed to start."""
+    with ThreadPoolExecutor(max_workers=len(servers)) as pool:
+        futures = [pool.submit(server.__enter__) for server in servers]
+        wait(futures)
+    for server, future in zip(servers, futures, strict=True):
+        if future.exception() is None:
+            stack.push(server.__exit__)
+    return [future.result() for future in futures]
+
+
 @contextmanager
 def two_servers(database_url: str, workers: int = 2) -> Iterator[Cluster]:
     """The whole setup; the database must be migrated already (``bench.server.seed`` does that)."""
@@ -197,7 +219,7 @@ def two_servers(database_url: str, workers: int = 2) -> Iterator[Cluster]:
             "QUIZZES_DIR": str(content / "quizzes"),
             "TRUSTED_PROXY_COUNT": "1",
         }
-        servers = [stack.enter_context(gunicorn_server(database_url, workers, shared)) for _ in range(2)]
+        servers = _start_together(stack, [gunicorn_server(database_url, workers, shared) for _ in range(2)])
         ports = [int(server.base.rsplit(":", 1)[1]) for server in servers]
         base, access_log = stack.enter_context(nginx(ports))
         yield Cluster(base, servers, content, access_log, redis_url, database_url)

@@ -14,6 +14,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ import requests
 from sqlalchemy import create_engine, func, select
 
 from bench.clients import Student, csrf
-from bench.cluster import MISSING_NGINX, NGINX, Cluster, two_servers
+from bench.cluster import MISSING_NGINX, MISSING_REDIS, NGINX, Cluster, redis_available, two_servers
 from bench.postgres import temporary_schema
 from bench.server import STUDENT_PASSWORD, TEACHER_PASSWORD, Seeded, seed
 from course.content.catalog import load_catalog
@@ -43,10 +44,11 @@ STUDENTS = CLASS_SIZE + 12  # the class, plus some for the single checks below
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[tuple[Cluster, Seeded]]:
-    if not os.path.exists(NGINX):
-        if os.environ.get("CI"):
-            pytest.fail(MISSING_NGINX)
-        pytest.skip(MISSING_NGINX)
+    for missing, message in ((not os.path.exists(NGINX), MISSING_NGINX), (not redis_available(), MISSING_REDIS)):
+        if missing:
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
     with temporary_schema(TEST_DATABASE_URL, prefix="two_servers") as url:
         seeded = seed(url, STUDENTS)
         with two_servers(url) as running:
@@ -95,7 +97,8 @@ def test_a_class_through_nginx_is_spread_over_both_servers_and_every_attempt_is_
     class_names = seeded.students[:CLASS_SIZE]
     the_quiz = quiz()
     form = form_data(the_quiz, right_answers(the_quiz))
-    for name in class_names:
+
+    def take_the_quiz(name: str) -> None:
         student = browser(running.base, name)
         student.login()
         assert student.http.get(f"{running.base}/lessons/{LESSON}", timeout=30).status_code == 200
@@ -105,6 +108,9 @@ def test_a_class_through_nginx_is_spread_over_both_servers_and_every_attempt_is_
         review = student.http.get(f"{running.base}{handed_in.headers['Location']}", timeout=30)
         assert review.status_code == 200 and "total-score" in review.text
         student.http.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:  # a class works side by side
+        list(pool.map(take_the_quiz, class_names))
     per_student, rows = stored_attempts(running, class_names)
     assert set(per_student) == set(class_names)
     assert rows == CLASS_SIZE * len(the_quiz.questions)  # one attempt each, with all its items

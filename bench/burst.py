@@ -86,6 +86,7 @@ def measure(rounds: int = 3) -> dict[str, Any]:
                 maxes.append(max(timings))
         per_user, items = _stored(url)
     from course.content.catalog import load_catalog
+
     from .server import ROOT
 
     questions = len(load_catalog(ROOT / "lessons", ROOT / "quizzes").quizzes[QUIZ_SLUG].questions)

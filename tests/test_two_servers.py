@@ -33,7 +33,7 @@ from .quiz_support import form_data, right_answers, text_of, wrong_option
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not ON_POSTGRES, reason="several servers share one PostgreSQL: this runs in the PostgreSQL pass"),
+    pytest.mark.skipif(not ON_POSTGRES, reason="several servers share one PostgreSQL: runs in the PostgreSQL pass"),
 ]
 
 QUIZ = "privacy-instellingen"
@@ -216,7 +216,8 @@ def test_live_lesson_state_is_shared_between_the_servers(cluster, students):
     )
     assert started.status_code == 302, started.text[:500]
     control = started.headers["Location"]
-    room = re.search(r'class="room-code">([A-Z0-9]+)<', on(teacher, second).http.get(f"{second}{control}", timeout=30).text)
+    control_page = on(teacher, second).http.get(f"{second}{control}", timeout=30).text
+    room = re.search(r'class="room-code">([A-Z0-9]+)<', control_page)
     assert room, "the other server does not show the teacher's live lesson"
     student = browser(second, students[4])
     student.login()

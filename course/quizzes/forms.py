@@ -133,7 +133,7 @@ def quiz_form(quiz: Quiz, seed: int, **kwargs: Any) -> QuizForm:
     attempt, and it is set on the instance.
     """
     form = _form_class(quiz)(**kwargs)
-    form.seed = seed
+    form.quiz, form.seed = quiz, seed
     for question in quiz.questions:
         if question.kind in ("single", "truefalse", "multiple", "matching"):
             order = option_order(question, seed)

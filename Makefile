@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 5000
 FLASK  := $(PY) -m flask --app wsgi
 
-.PHONY: run test test-browser check lint clean-venv
+.PHONY: run test test-browser test-two-servers check lint clean-venv
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ test: $(VENV)/.dev-installed $(OIDC_PROVIDER)
 # Only the journeys and accessibility checks in headless Chromium; screenshots go to tests/artifacts/.
 test-browser: $(VENV)/.dev-installed $(OIDC_PROVIDER)
 	TEST_DATABASE_URL= $(PY) -m pytest -m browser
+
+# Two gunicorn servers behind nginx on PostgreSQL and Redis (docs/deployment.md). Needs nginx and
+# redis-server from Debian's packages and a PostgreSQL server; TEST_DATABASE_URL names it.
+TWO_SERVERS_DB ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+test-two-servers: $(VENV)/.dev-installed
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(TWO_SERVERS_DB)} $(PY) -m pytest -v tests/test_two_servers.py
 
 check: $(VENV)/.installed
 	$(FLASK) course check

@@ -164,3 +164,35 @@ def wrk_requests_per_second(
     if non_2xx:
         raise RuntimeError(f"{non_2xx.group(1)} requests failed during the throughput run")
     return float(match.group(1))
+
+
+def submit_and_review(url: str, form: Mapping[str, Any], browser: requests.Session) -> tuple[int, int]:
+    """POST the answers, then GET the result page the answer points to, as a browser does: on one
+    keep-alive connection, with the cookies the POST set. Returns both status codes."""
+    parts = urlsplit(url)
+    cookies = {cookie.name: cookie.value for cookie in browser.cookies}
+    agent = str(browser.headers["User-Agent"])
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=60)
+
+    def headers() -> dict[str, str]:
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()), "User-Agent": agent}
+
+    try:
+        connection.request(
+            "POST", parts.path, body=urlencode(form, doseq=True),
+            headers={**headers(), "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        response = connection.getresponse()
+        response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            cookies[name.strip()] = rest.split(";", 1)[0]
+        location = response.headers.get("Location")
+        if response.status != 302 or not location:
+            return response.status, 0
+        connection.request("GET", urlsplit(location).path, headers=headers())
+        page = connection.getresponse()
+        page.read()
+        return response.status, page.status
+    finally:
+        connection.close()

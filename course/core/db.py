@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -10,6 +11,7 @@ from typing import Any
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from .sqlite_file import open_without_creating, sqlite_path, watch_file
@@ -96,9 +98,15 @@ def _is_write_transaction() -> bool:
     return True
 
 
+# A pooled connection unused for this long is tested before it is handed out (see _ping_when_idle).
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
 def make_engine(url: str, busy_timeout_ms: int = 10_000) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url)
+        _ping_when_idle(engine, PING_AFTER_IDLE_SECONDS)
+        return engine
 
     engine = create_engine(open_without_creating(url), connect_args={"timeout": busy_timeout_ms / 1000})
     path = sqlite_path(url)
@@ -125,6 +133,34 @@ def make_engine(url: str, busy_timeout_ms: int = 10_000) -> Engine:
         connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if _is_write_transaction() else "BEGIN")
 
     return engine
+
+
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Like ``pool_pre_ping``, but only for connections that sat unused in the pool for a while.
+
+    A request takes a connection from the pool two to four times (``db.reading()`` returns it in
+    between), and a ping is one more round trip to the database each time: with a class handing in
+    at once, those waits for the server added up to more than the statements themselves. A
+    connection used a moment ago is as alive as a ping would show; one that sat idle (the database
+    may have restarted since) is pinged and, when dead, replaced before the request sees it. A
+    database that goes away mid-request is still a 503 (course/core/error_pages.py).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _handed_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < idle_seconds:
+            return  # new, or back in the pool a moment ago
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as err:  # whatever the driver raises for a dead connection
+            raise DisconnectionError("pooled connection failed its ping") from err
+        if not alive:
+            raise DisconnectionError("pooled connection failed its ping")
 
 
 db = Database()

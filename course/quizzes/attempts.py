@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.identity import Person
@@ -196,6 +196,8 @@ def store_submission(
     makes sure of both; docs/authoring.md); it is stored with the grade, also when the attempt was
     started on an earlier version.
     """
+    # One conditional UPDATE decides whether this is the first submit; RETURNING hands back what
+    # the items need, so no second look at the row.
     stored = db.session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.token == token, QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_(None))
@@ -205,37 +207,43 @@ def store_submission(
             score=round_score(result.score),
             max_score=result.max_score,
             quiz_version=quiz.version,
-        ),
+        )
+        .returning(QuizAttempt.id, QuizAttempt.class_id),
         execution_options={"synchronize_session": False},
-    )
-    if stored.rowcount != 1:
+    ).first()
+    if stored is None:
         db.session.rollback()
         return False
-    attempt_id, class_id = db.session.execute(
-        select(QuizAttempt.id, QuizAttempt.class_id).where(QuizAttempt.token == token)
-    ).one()
-    db.session.add_all(item_rows(attempt_id, quiz, result))
+    attempt_id, class_id = stored
+    # All items in one INSERT, straight to the table: the ORM's unit of work would cost more here
+    # than the statement itself.
+    db.session.execute(insert(AttemptItem), item_values(attempt_id, quiz, result))
     db.session.commit()
     events.announce(quiz.slug, [(user_id, class_id)])
     return True
 
 
-def item_rows(attempt_id: int, quiz: Quiz, result: AttemptResult) -> list[AttemptItem]:
+def item_values(attempt_id: int, quiz: Quiz, result: AttemptResult) -> list[dict[str, Any]]:
+    """One attempt_items row per question, as plain column values."""
     rows = []
     for position, question in enumerate(quiz.questions, start=1):
         outcome = result.per_question[question.id]
         rows.append(
-            AttemptItem(
-                attempt_id=attempt_id,
-                question_id=question.id,
-                position=position,
-                score=round_score(outcome.score),
-                max_score=outcome.max,
-                chosen=stored_choices(question, outcome),
-                misconceptions=sorted({tag for tag in outcome.wrong.values() if tag}),
-            )
+            {
+                "attempt_id": attempt_id,
+                "question_id": question.id,
+                "position": position,
+                "score": round_score(outcome.score),
+                "max_score": outcome.max,
+                "chosen": stored_choices(question, outcome),
+                "misconceptions": sorted({tag for tag in outcome.wrong.values() if tag}),
+            }
         )
     return rows
+
+
+def item_rows(attempt_id: int, quiz: Quiz, result: AttemptResult) -> list[AttemptItem]:
+    return [AttemptItem(**values) for values in item_values(attempt_id, quiz, result)]
 
 
 def stored_choices(question: Question, outcome: QuestionResult) -> list[str]:

@@ -128,40 +128,76 @@ def _place(value: Any, n: int) -> int | None:
 
 
 def quiz_form(quiz: Quiz, seed: int, **kwargs: Any) -> QuizForm:
-    """A form class for this quiz in this attempt's order, instantiated (from the request on POST)."""
-    fields: dict[str, Field] = {"quiz": quiz, "seed": seed}  # type: ignore[dict-item]
+    """The form for this quiz in this attempt's order, instantiated (from the request on POST).
+
+    The form class is built once per quiz version; only the order of the choices belongs to the
+    attempt, and it is set on the instance.
+    """
+    form = _form_class(quiz)(**kwargs)
+    form.quiz, form.seed = quiz, seed
     for question in quiz.questions:
-        order = option_order(question, seed)
-        # Choices are checked by grading, which ignores unknown ids; no English "Not a valid choice".
-        if question.kind in ("single", "truefalse", "multiple"):
-            options = {o.id: o for o in question.options}
-            choices = [SelectChoice(oid, options[oid].text) for oid in order]
-            if question.kind == "multiple":
-                fields[field_name(question)] = SelectMultipleField(
-                    question.text, choices=choices, validate_choice=False, validators=[Optional()],
-                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
-                )
+        if question.kind in ("single", "truefalse", "multiple", "matching"):
+            order = option_order(question, seed)
+            texts = _choice_texts(question)
+            choices = [SelectChoice(oid, texts[oid]) for oid in order]
+            if question.kind == "matching":
+                choices.insert(0, SelectChoice("", "Kies een antwoord"))
+                for pair in question.pairs:
+                    form[field_name(question, pair.id)].choices = choices
             else:
-                fields[field_name(question)] = RadioField(
-                    question.text, choices=choices, validate_choice=False, validators=[Optional()]
-                )
+                form[field_name(question)].choices = choices
+    return form
+
+
+def _choice_texts(question: Question) -> dict[str, str]:
+    if question.kind == "matching":
+        return {p.id: p.right for p in question.pairs}
+    return {o.id: o.text for o in question.options}
+
+
+# Quiz versions are hashes of the file: one version is one text. A handful of quizzes, each with
+# a few versions over a year: the limit only guards against an endless stream of edits.
+_FORM_CLASSES: dict[tuple[str, str], type[QuizForm]] = {}
+_FORM_CLASS_LIMIT = 200
+
+
+def _form_class(quiz: Quiz) -> type[QuizForm]:
+    key = (quiz.slug, quiz.version)
+    form_class = _FORM_CLASSES.get(key)
+    if form_class is None:
+        if len(_FORM_CLASSES) >= _FORM_CLASS_LIMIT:
+            _FORM_CLASSES.clear()
+        form_class = _FORM_CLASSES[key] = _build_form_class(quiz)
+    return form_class
+
+
+def _build_form_class(quiz: Quiz) -> type[QuizForm]:
+    """One field per question (per item or pair for ordering and matching); choices come per attempt."""
+    fields: dict[str, Any] = {"quiz": quiz}
+    for question in quiz.questions:
+        # Choices are checked by ``_check_choices``; no English "Not a valid choice".
+        if question.kind == "multiple":
+            fields[field_name(question)] = SelectMultipleField(
+                question.text, choices=[], validate_choice=False, validators=[Optional()],
+                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+            )
+        elif question.kind in ("single", "truefalse"):
+            fields[field_name(question)] = RadioField(
+                question.text, choices=[], validate_choice=False, validators=[Optional()]
+            )
         elif question.kind == "ordering":
-            items = {i.id: i for i in question.items}
             places = [SelectChoice("", "Kies een plaats")]
-            places += [SelectChoice(str(k), f"plaats {k}") for k in range(1, len(items) + 1)]
-            for item_id in order:
-                fields[field_name(question, item_id)] = SelectField(
-                    items[item_id].text, choices=places, validate_choice=False, validators=[Optional()]
+            places += [SelectChoice(str(k), f"plaats {k}") for k in range(1, len(question.items) + 1)]
+            for item in question.items:
+                fields[field_name(question, item.id)] = SelectField(
+                    item.text, choices=places, validate_choice=False, validators=[Optional()]
                 )
         elif question.kind == "matching":
-            pairs = {p.id: p for p in question.pairs}
-            rights = [SelectChoice("", "Kies een antwoord")] + [SelectChoice(pid, pairs[pid].right) for pid in order]
             for pair in question.pairs:
                 fields[field_name(question, pair.id)] = SelectField(
-                    pair.left, choices=rights, validate_choice=False, validators=[Optional()]
+                    pair.left, choices=[], validate_choice=False, validators=[Optional()]
                 )
-    form_class = type("AttemptForm", (QuizForm,), fields)
-    return form_class(**kwargs)
+    return type("AttemptForm", (QuizForm,), fields)
 
 
 def question_fields(form: QuizForm, question: Question) -> list[Field]:

@@ -76,11 +76,11 @@ admin.confirm_delete_user   GET    login     403     403           403   403    
 admin.delete_user           POST   login     403     403           403   403        403           403     ok    403
 admin_privacy.index         GET    login     403     403           403   403        403           403     ok    403
 admin_privacy.bijsluiter    GET    login     403     403           403   403        403           403     ok    403
-admin_privacy.bijsluiter_downloadGET    login     403     403           403   403        403           403     ok    403
+admin_privacy.bijsluiter_md GET    login     403     403           403   403        403           403     ok    403
 admin_privacy.register      GET    login     403     403           403   403        403           403     ok    403
-admin_privacy.register_downloadGET    login     403     403           403   403        403           403     ok    403
+admin_privacy.register_md   GET    login     403     403           403   403        403           403     ok    403
 admin_privacy.dpia          GET    login     403     403           403   403        403           403     ok    403
-admin_privacy.dpia_download GET    login     403     403           403   403        403           403     ok    403
+admin_privacy.dpia_md       GET    login     403     403           403   403        403           403     ok    403
 student.dashboard           GET    login     ok      ok            403   403        403           403     403   403
 student.join                POST   login     ok      ok            403   403        403           403     403   403
 student.withdraw_move       POST   login     ok      ok            403   403        403           403     403   403

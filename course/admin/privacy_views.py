@@ -55,7 +55,7 @@ def bijsluiter() -> str:
 
 @bp.get("/bijsluiter.md")
 @role_required("admin")
-def bijsluiter_download() -> Response:
+def bijsluiter_md() -> Response:
     return _download("bijsluiter")
 
 
@@ -67,7 +67,7 @@ def register() -> str:
 
 @bp.get("/register.md")
 @role_required("admin")
-def register_download() -> Response:
+def register_md() -> Response:
     return _download("register")
 
 
@@ -79,5 +79,5 @@ def dpia() -> str:
 
 @bp.get("/dpia.md")
 @role_required("admin")
-def dpia_download() -> Response:
+def dpia_md() -> Response:
     return _download("dpia")

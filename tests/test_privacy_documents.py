@@ -14,7 +14,7 @@ from course.core.audit import record
 from course.core.extensions import db
 from course.models import Attendance, Cohort, CohortMember, Review, Submission, User
 from course.privacy.documents import DOCUMENTS, dpia_prescan
-from course.privacy.legal import LEGAL_BASES, RIGHTS, controller_from
+from course.privacy.legal import LEGAL_BASES, controller_from
 from course.privacy.personal_data import DataCategory, data_categories
 
 from .conftest import make_test_app

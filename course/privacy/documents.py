@@ -23,15 +23,10 @@ class Document:
     write: Callable[[list[DataCategory], Controller, date], str]
 
 
-def _setting(value: str, placeholder: str) -> str:
-    return value or f"*{placeholder}*"
-
-
 def _who(controller: Controller) -> list[str]:
+    settings = (controller.controller, controller.contact, controller.officer)
     return [
-        f"- **{controller.controller.label}:** {_setting(controller.controller.value, controller.controller.placeholder)}",
-        f"- **{controller.contact.label}:** {_setting(controller.contact.value, controller.contact.placeholder)}",
-        f"- **{controller.officer.label}:** {_setting(controller.officer.value, controller.officer.placeholder)}",
+        *(f"- **{setting.label}:** {setting.value or '*' + setting.placeholder + '*'}" for setting in settings),
         f"- **Verwerker (hosting):** {hosting(controller)}",
     ]
 
@@ -49,7 +44,8 @@ def _basis(category: DataCategory) -> str:
 
 
 def _header(title: str, controller: Controller, today: date) -> list[str]:
-    lines = [f"# {title}", "", f"{APP_NAME}. Opgesteld uit de privacy-inventaris van de app op {today.isoformat()}.", ""]
+    lines = [f"# {title}", "", f"{APP_NAME}. Opgesteld uit de privacy-inventaris van de app op "
+             f"{today.isoformat()}.", ""]
     if controller.missing:
         keys = ", ".join(setting.key for setting in controller.missing)
         lines += [f"> Nog niet compleet: vul {keys} in instance/config.py in (zie de README).", ""]

@@ -18,10 +18,10 @@ from ..models import (
     AssignmentDraft,
     Attendance,
     AuditEvent,
+    ClassTeacher,
     Cohort,
     CohortMember,
     Enrolment,
-    ClassTeacher,
     ExternalIdentity,
     LessonProgress,
     LoginFailure,
@@ -114,7 +114,8 @@ def data_categories(
             "delete",
             data_subjects=STUDENTS_AND_STAFF,
             legal_basis="public_task",
-            recipients="Beheerders van de school. Het leerplatform of de identiteitsdienst van de school levert de gegevens aan.",
+            recipients="Beheerders van de school. Het leerplatform of de identiteitsdienst van de school levert "
+                       "de gegevens aan.",
             storage=DATABASE,
             security=BASELINE_SECURITY + " Inloggen via LTI 1.3 of OpenID Connect met gecontroleerde handtekening.",
             deletion="Met het account (zie Je account).",
@@ -157,8 +158,8 @@ def data_categories(
             "delete",
             data_subjects="Studenten (en medewerkers die een quiz als voorbeeld maken).",
             legal_basis="public_task",
-            recipients="Docenten van de klas; klasoverzichten tonen alleen totalen. Wordt de quiz via het leerplatform van "
-            "de school (LTI) gemaakt, dan stuurt de app de score naar dat leerplatform.",
+            recipients="Docenten van de klas; klasoverzichten tonen alleen totalen. Wordt de quiz via het "
+                       "leerplatform van de school (LTI) gemaakt, dan stuurt de app de score naar dat leerplatform.",
             storage=DATABASE,
             security=BASELINE_SECURITY,
             deletion=PURGE_WITH_CLASS,
@@ -176,7 +177,8 @@ def data_categories(
             recipients="Niemand per persoon; docent en bord zien alleen aantallen.",
             storage=DATABASE,
             security=BASELINE_SECURITY + " Het bord toont nooit wie wat antwoordde.",
-            deletion="Antwoorden per persoon vervallen na afloop van de live-les (uiterlijk vier uur); de aantallen gaan met de klas (`flask privacy purge`).",
+            deletion="Antwoorden per persoon vervallen na afloop van de live-les (uiterlijk vier uur); de "
+                     "aantallen gaan met de klas (`flask privacy purge`).",
         ),
         DataCategory(
             "TPACK-scan (alleen docenten)",
@@ -190,9 +192,12 @@ def data_categories(
             "keep",
             data_subjects="Docenten (medewerkers) die de zelfscan vrijwillig invullen.",
             legal_basis="consent",
-            recipients=f"Alleen de docent zelf. Trainers en beheerders zien uitsluitend groepsgemiddelden van minstens {min_group} personen.",
+            recipients="Alleen de docent zelf. Trainers en beheerders zien uitsluitend groepsgemiddelden van "
+                       f"minstens {min_group} personen.",
             storage=DATABASE,
-            security=BASELINE_SECURITY + f" Groepscijfers pas vanaf {min_group} personen en alleen als ze met minstens zoveel personen verschillen van eerder zichtbare cijfers; geen lijst van deelnemers.",
+            security=BASELINE_SECURITY + f" Groepscijfers pas vanaf {min_group} personen en alleen als ze met "
+                                         "minstens zoveel personen verschillen van eerder zichtbare cijfers; "
+                                         "geen lijst van deelnemers.",
             deletion="Door de docent zelf (knop Scan verwijderen), of met het account door de beheerder.",
         ),
         DataCategory(
@@ -209,7 +214,9 @@ def data_categories(
             recipients="De trainer van de groep en beheerders.",
             storage=DATABASE,
             security=BASELINE_SECURITY,
-            deletion=f"`flask privacy purge` (elk uur) verwijdert de groep {cohort_months} maanden na de laatste bijeenkomst met leden en aanwezigheid; uitstappen wist de eigen aanwezigheid; met het account.",
+            deletion=f"`flask privacy purge` (elk uur) verwijdert de groep {cohort_months} maanden na de "
+                     "laatste bijeenkomst met leden en aanwezigheid; uitstappen wist de eigen aanwezigheid; met "
+                     "het account.",
         ),
         DataCategory(
             "Klassen die je geeft (alleen docenten)",
@@ -257,7 +264,8 @@ def data_categories(
             legal_basis="public_task",
             recipients="Beheerders.",
             storage=DATABASE,
-            security=BASELINE_SECURITY + " Het bereik bestaat alleen uit aantallen; de app maakt er geen ranglijst van.",
+            security=BASELINE_SECURITY + " Het bereik bestaat alleen uit aantallen; de app maakt er geen "
+                                         "ranglijst van.",
             deletion="Met het account door de beheerder; het bereik verdwijnt met de groepen (`flask privacy purge`).",
         ),
         DataCategory(
@@ -267,12 +275,15 @@ def data_categories(
             "De beheerder van de school.",
             "Zolang de installatie bestaat; verwijzingen naar verwijderde accounts worden gewist.",
             "keep",
-            data_subjects="Medewerkers die de handeling uitvoerden, en de studenten of medewerkers op wie de handeling betrekking had.",
+            data_subjects="Medewerkers die de handeling uitvoerden, en de studenten of medewerkers op wie de "
+                          "handeling betrekking had.",
             legal_basis="public_task",
             recipients="Beheerders van de school.",
             storage=DATABASE,
-            security=BASELINE_SECURITY + " Alleen beheerders kunnen het logboek lezen; niemand kan het in de app wijzigen.",
-            deletion="Blijft bestaan; bij verwijdering van een account worden naam en verwijzingen in het logboek gewist.",
+            security=BASELINE_SECURITY + " Alleen beheerders kunnen het logboek lezen; niemand kan het in de "
+                                         "app wijzigen.",
+            deletion="Blijft bestaan; bij verwijdering van een account worden naam en verwijzingen in het "
+                     "logboek gewist.",
         ),
         DataCategory(
             "Mislukte inlogpogingen",
@@ -318,7 +329,8 @@ def data_categories(
             legal_basis="public_task",
             recipients="Beheerder van de server of de hostingpartij.",
             storage="De back-upmap van de server (README); bij voorkeur een tweede schijf of locatie in de EU.",
-            security="Alleen leesbaar voor de beheerder van de server; versleuteld opslaan als de kopie de server verlaat.",
+            security="Alleen leesbaar voor de beheerder van de server; versleuteld opslaan als de kopie de "
+                     "server verlaat.",
             deletion=f"Cron-regel in de README wist back-ups ouder dan {backup_days} dagen.",
         ),
     ]

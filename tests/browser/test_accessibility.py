@@ -99,6 +99,7 @@ def _world(app: Flask) -> World:
         open_scan = tpack.start_or_continue(teacher, instrument).id
 
     trainer_id = make_user(app, "a11y-trainer", "trainer", name="Trainer Smit")
+    make_user(app, "a11y-beheer", "admin", name="Beheerder Bos")
     members = [make_user(app, f"a11y-collega{k}", "teacher", name=f"Collega {k}") for k in range(5)]
     with app.app_context():
         trainer = db.session.get(User, trainer_id)
@@ -147,6 +148,8 @@ def _world(app: Flask) -> World:
         Spec("trainer: groepen", tr, "/trainer/"),
         Spec("trainer: groep", tr, f"/trainer/cohorts/{full_id}"),
         Spec("trainer: groep te klein", tr, f"/trainer/cohorts/{empty_id}"),
+        Spec("beheer: privacydocumenten", "a11y-beheer", "/admin/privacy/"),
+        Spec("beheer: dpia-voortoets", "a11y-beheer", "/admin/privacy/dpia"),
     ]
     return World(specs, s, t, lesson.slug, quiz.slug, open_token, open_scan)
 
@@ -160,6 +163,7 @@ PAGE_NAMES = [
     "docent: poging", "docent: denkfouten", "docent: nakijken", "docent: beoordelen", "docent: tpack",
     "docent: tpack invullen", "docent: tpack uitslag", "docent: tpack vergelijken", "docent: meedoen",
     "trainer: start", "trainer: groepen", "trainer: groep", "trainer: groep te klein",
+    "beheer: privacydocumenten", "beheer: dpia-voortoets",
 ]
 
 

@@ -40,6 +40,7 @@ def school_app(tmp_path, backend):
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
+    backend.reset()
 
 
 # --- the statement (art. 13) -----------------------------------------------------------------

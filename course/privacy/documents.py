@@ -125,7 +125,7 @@ def register_entry(categories: list[DataCategory], controller: Controller, today
         "De app geeft geen gegevens door buiten de Europese Economische Ruimte. Bij hosting door een andere "
         "partij: leg vast waar die de gegevens opslaat.", "",
         "## Bijzondere persoonsgegevens", "",
-        "De app vraagt niet naar bijzondere persoonsgegevens (AVG art. 9) of het BSN. Studenten kunnen in "
+        "De app vraagt niet naar bijzondere persoonsgegevens (AVG art. 9) en verwerkt geen BSN (UAVG art. 46). Studenten kunnen in "
         "hun eigen opdrachtteksten zelf zulke gegevens opschrijven; docenten wijzen hen daarop.", "",
     ]
     return "\n".join(lines)
@@ -150,7 +150,9 @@ DPIA_RISKS = (
      "Veel mbo-studenten zijn jonger dan 18. Zij overzien minder goed wat er met hun gegevens gebeurt. "
      "Bestaande maatregelen: gegevensminimalisatie (geen e-mailadres, geboortedatum of telefoonnummer), "
      "zichtbaarheid alleen voor de docenten van de klas, een privacyverklaring op B1-niveau, export van de "
-     "eigen gegevens en opschoning na de bewaartermijn."),
+     "eigen gegevens en opschoning na de bewaartermijn. De app vraagt studenten nergens om toestemming; de "
+     "grondslag is de onderwijstaak, dus toestemming van ouders van studenten onder 16 (UAVG art. 5) is niet "
+     "aan de orde."),
     ("Zelfbeoordeling door medewerkers (TPACK-scan)",
      "Een zelfscan van docenten kan, als een leidinggevende hem ziet, gaan meewegen in beoordeling of "
      "loopbaan. Dan is de toestemming niet meer vrij. Bestaande maatregelen: deelname is vrijwillig, alleen "

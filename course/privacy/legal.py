@@ -24,8 +24,8 @@ PUBLIC_TASK = LegalBasis(
     "Taak van algemeen belang: onderwijs geven (AVG, artikel 6 lid 1 onder e).",
     "De school geeft onderwijs; dat is een taak van algemeen belang. Daarvoor zijn deze gegevens nodig. "
     "Je hoeft er geen toestemming voor te geven, maar je mag wel bezwaar maken.",
-    "Vervulling van een taak van algemeen belang: het verzorgen van onderwijs en de beveiliging en "
-    "verantwoording die daarbij horen (AVG art. 32).",
+    "Vervulling van een taak van algemeen belang: het verzorgen van onderwijs (Wet educatie en "
+    "beroepsonderwijs) en de beveiliging en verantwoording die daarbij horen (AVG art. 5 lid 2 en art. 32).",
     "AVG art. 6 lid 1 onder e",
 )
 CONSENT = LegalBasis(

@@ -125,8 +125,9 @@ def register_entry(categories: list[DataCategory], controller: Controller, today
         "De app geeft geen gegevens door buiten de Europese Economische Ruimte. Bij hosting door een andere "
         "partij: leg vast waar die de gegevens opslaat.", "",
         "## Bijzondere persoonsgegevens", "",
-        "De app vraagt niet naar bijzondere persoonsgegevens (AVG art. 9) en verwerkt geen BSN (UAVG art. 46). Studenten kunnen in "
-        "hun eigen opdrachtteksten zelf zulke gegevens opschrijven; docenten wijzen hen daarop.", "",
+        "De app vraagt niet naar bijzondere persoonsgegevens (AVG art. 9) en verwerkt geen BSN (UAVG art. 46). "
+        "Studenten kunnen in hun eigen opdrachtteksten zelf zulke gegevens opschrijven; docenten wijzen hen "
+        "daarop.", "",
     ]
     return "\n".join(lines)
 

@@ -51,8 +51,8 @@ class Right:
 
 RIGHTS = (
     Right("15", "Inzage",
-          "Je mag zien welke gegevens we over je bewaren, waarom en hoe lang. Bijna alles zie je zelf bij "
-          "Mijn gegevens. Vraag je het de school, dan krijg je een kopie."),
+          "Je mag zien welke gegevens we over je bewaren, waarom en hoe lang. Vraag je het de school, dan "
+          "krijg je een kopie."),
     Right("16", "Verbetering",
           "Klopt er iets niet, bijvoorbeeld je naam? Dan mag je vragen om het te verbeteren."),
     Right("17", "Verwijdering",
@@ -68,16 +68,16 @@ RIGHTS = (
           "Mijn gegevens. Dit recht geldt voor gegevens die je met toestemming gaf. Voor je schoolwerk geldt "
           "het niet, omdat de school dat als taak van algemeen belang doet. Toch kun je ook dat downloaden."),
     Right("21", "Bezwaar",
-          "Gebruikt de school je gegevens voor haar taak van algemeen belang (zie Waarom mag dat hierboven)? "
-          "Dan mag je bezwaar maken vanwege je eigen situatie. Bijvoorbeeld als je naam in een klas zichtbaar "
-          "is en dat voor jou niet veilig is. De school moet dan stoppen, tenzij ze een zwaarder wegende reden "
-          "heeft om door te gaan. Die reden moet ze je uitleggen."),
+          "Gebruikt de school je gegevens voor haar taak van algemeen belang? Dat staat hierboven bij elk soort "
+          "gegevens, onder Waarom mag dat. Dan mag je bezwaar maken vanwege je eigen situatie. Bijvoorbeeld "
+          "als je naam in een klas zichtbaar is en dat voor jou niet veilig is. De school moet dan stoppen, "
+          "tenzij ze een zwaarder wegende reden heeft om door te gaan. Die reden moet ze je uitleggen."),
 )
 
 COMPLAINT = (
     "Ben je het niet eens met hoe de school met je gegevens omgaat? Praat er eerst over met de "
     "privacycontactpersoon of de functionaris gegevensbescherming van de school. Je mag ook een klacht "
-    "indienen bij de Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl, AVG art. 77)."
+    "indienen bij de Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl; AVG, artikel 77)."
 )
 
 

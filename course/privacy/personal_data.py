@@ -264,8 +264,7 @@ def data_categories(
             legal_basis="public_task",
             recipients="Beheerders.",
             storage=DATABASE,
-            security=BASELINE_SECURITY + " Het bereik bestaat alleen uit aantallen; de app maakt er geen "
-                                         "ranglijst van.",
+            security=BASELINE_SECURITY + " Het bereik bestaat alleen uit aantallen, zonder namen van studenten.",
             deletion="Met het account door de beheerder; het bereik verdwijnt met de groepen (`flask privacy purge`).",
         ),
         DataCategory(

@@ -27,7 +27,6 @@ def credits() -> str:
 def privacy() -> str:
     from flask import current_app
 
-    from ..privacy.documents import hosting
     from ..privacy.legal import COMPLAINT, LEGAL_BASES, RIGHTS, controller_from
     from ..privacy.personal_data import configured_categories
 
@@ -38,7 +37,6 @@ def privacy() -> str:
         categories=configured_categories(config),
         months=int(config["ARCHIVED_CLASS_RETENTION_MONTHS"]),
         controller=controller,
-        hosting=hosting(controller),
         bases=LEGAL_BASES,
         rights=RIGHTS,
         complaint=COMPLAINT,

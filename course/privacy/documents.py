@@ -35,7 +35,7 @@ def hosting(controller: Controller) -> str:
     if controller.hosting:
         return (f"{controller.hosting}. Deze partij host de app in opdracht van het schoolbestuur; daarvoor is een "
                 "verwerkersovereenkomst nodig (AVG art. 28).")
-    return ("Geen: het schoolbestuur host de app zelf (instelling PRIVACY_HOSTING is leeg).")
+    return "Geen: het schoolbestuur host de app zelf (instelling PRIVACY_HOSTING is leeg)."
 
 
 def _basis(category: DataCategory) -> str:

@@ -75,6 +75,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def _blueprints() -> list[Blueprint]:
     """Every feature's pages; each blueprint is the ``bp`` of a views module in its feature's package."""
     from .accounts.views import bp as auth
+    from .admin.privacy_views import bp as admin_privacy
     from .admin.views import bp as admin
     from .assignments.views import bp as assignments
     from .classes.views import bp as classes
@@ -92,8 +93,8 @@ def _blueprints() -> list[Blueprint]:
     from .teacher_track.tpack_views import bp as tpack
     from .teacher_track.trainer_views import bp as trainer
 
-    return [pages, health, auth, oidc, student, classes, admin, mydata, lessons, assignments, quizzes, tpack,
-            trainer, gradebook, lti, live, portable]
+    return [pages, health, auth, oidc, student, classes, admin, admin_privacy, mydata, lessons, assignments, quizzes,
+            tpack, trainer, gradebook, lti, live, portable]
 
 
 def _commands() -> list[click.Command]:

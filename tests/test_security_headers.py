@@ -55,6 +55,9 @@ PAGES = [
     Page("admin.users", "admin"),
     Page("admin.audit", "admin"),
     Page("admin.sign_in", "admin"),
+    Page("admin_privacy.index", "admin"),
+    Page("admin_privacy.dpia", "admin"),
+    Page("admin_privacy.dpia_md", "admin"),
     # No identity provider is configured here: the school sign-in's refusal page, for an unknown one.
     Page("oidc.callback", "anonymous", lambda w: {"name": "school"}, status=404),
     Page("student.dashboard", "student"),

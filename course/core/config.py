@@ -54,6 +54,13 @@ def defaults(instance_path: str) -> dict[str, object]:
         "BACKUP_RETENTION_DAYS": 30,
         # Fewer cohort members with a scan than this: no TPACK numbers at all (at least MIN_TPACK_GROUP).
         "TPACK_MIN_GROUP": MIN_TPACK_GROUP,
+        # Who answers for the data (AVG art. 13): the school board, its privacy contact and its data
+        # protection officer (FG). Shown on the privacy statement; empty: a placeholder asks the admin.
+        "PRIVACY_CONTROLLER": "",
+        "PRIVACY_CONTACT": "",
+        "PRIVACY_OFFICER": "",
+        # The company that hosts the app for the school (a processor), if any; empty: the school hosts it.
+        "PRIVACY_HOSTING": "",
         "LTI_STORE_EMAIL": False,  # a learning platform's e-mail address of a teacher; students' never
         "LTI_JWKS_COOLDOWN": 30.0,  # seconds before a platform's key set is fetched again for an unknown key
         # The school's identity providers for "Inloggen met je schoolaccount" (README); none: passwords only.

@@ -27,17 +27,20 @@ def credits() -> str:
 def privacy() -> str:
     from flask import current_app
 
-    from ..privacy.personal_data import data_categories
+    from ..privacy.legal import COMPLAINT, LEGAL_BASES, RIGHTS, controller_from
+    from ..privacy.personal_data import configured_categories
 
     config = current_app.config
-    months = int(config["ARCHIVED_CLASS_RETENTION_MONTHS"])
-    categories = data_categories(
-        months,
-        min_group=int(config["TPACK_MIN_GROUP"]),
-        cohort_months=int(config["COHORT_RETENTION_MONTHS"]),
-        backup_days=int(config["BACKUP_RETENTION_DAYS"]),
+    controller = controller_from(config)
+    return render_template(
+        "pages/privacy.html",
+        categories=configured_categories(config),
+        months=int(config["ARCHIVED_CLASS_RETENTION_MONTHS"]),
+        controller=controller,
+        bases=LEGAL_BASES,
+        rights=RIGHTS,
+        complaint=COMPLAINT,
     )
-    return render_template("pages/privacy.html", categories=categories, months=months)
 
 
 @bp.get("/staff")

@@ -3,6 +3,7 @@ purge read, so they cannot drift), a person's data export, and deletion."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -17,6 +18,7 @@ from ..models import (
     AssignmentDraft,
     Attendance,
     AuditEvent,
+    ClassTeacher,
     Cohort,
     CohortMember,
     Enrolment,
@@ -24,6 +26,7 @@ from ..models import (
     LessonProgress,
     LoginFailure,
     QuizAttempt,
+    Review,
     SchoolClass,
     Submission,
     TpackScan,
@@ -33,7 +36,10 @@ from ..models import (
 
 @dataclass(frozen=True)
 class DataCategory:
-    """One kind of personal data: what, why, who sees it, how long, and what the purge does."""
+    """One kind of personal data: what, why, who sees it, how long, and what the purge does; and,
+    for the school's FG (register, bijsluiter, DPIA pre-scan), whose data it is, on what legal
+    basis, who receives it, where it is stored, how it is protected and how it is deleted.
+    A test requires every field of every category, so a new category cannot skip them."""
 
     title: str
     what: str
@@ -41,6 +47,26 @@ class DataCategory:
     who_sees: str
     kept: str
     on_purge: str  # "delete" or "keep"
+    data_subjects: str = ""
+    legal_basis: str = ""  # a key of legal.LEGAL_BASES
+    recipients: str = ""
+    storage: str = ""
+    security: str = ""
+    deletion: str = ""
+
+
+# The fields for the FG in formal Dutch; shared wording where categories share a mechanism.
+STUDENTS_AND_STAFF = "Studenten en medewerkers (docenten, trainers, beheerders)."
+DATABASE = "De database van de installatie (SQLite of PostgreSQL) op de server van de school of de hostingpartij."
+BASELINE_SECURITY = (
+    "Toegang alleen na inloggen; de server controleert bij elk verzoek de rol en de klas; HTTPS; "
+    "CSRF-bescherming op elk formulier; geen scripts, lettertypen of trackers van andere partijen."
+)
+ACCOUNT_DELETION = (
+    "Studenten: `flask privacy purge` (elk uur) na de bewaartermijn van gearchiveerde klassen. Iedereen: "
+    "verwijdering door de beheerder (beheerpagina of `flask users delete`)."
+)
+PURGE_WITH_CLASS = "`flask privacy purge` (elk uur) verwijdert het met de klas na de bewaartermijn; en met het account."
 
 
 def data_categories(
@@ -69,6 +95,12 @@ def data_categories(
             "Jij, je docenten en de beheerder van de school.",
             after_archive + staff_account,
             "delete",
+            data_subjects=STUDENTS_AND_STAFF,
+            legal_basis="public_task",
+            recipients="Docenten van de klas en beheerders van de school. Geen derden.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY + " Wachtwoorden alleen als hash; raadpogingen worden afgeremd.",
+            deletion=ACCOUNT_DELETION,
         ),
         DataCategory(
             "Koppeling met je leerplatform of schoolaccount",
@@ -81,6 +113,13 @@ def data_categories(
             "Jij en de beheerder van de school.",
             after_archive,
             "delete",
+            data_subjects=STUDENTS_AND_STAFF,
+            legal_basis="public_task",
+            recipients="Beheerders van de school. Het leerplatform of de identiteitsdienst van de school levert "
+                       "de gegevens aan.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY + " Inloggen via LTI 1.3 of OpenID Connect met gecontroleerde handtekening.",
+            deletion="Met het account (zie Je account).",
         ),
         DataCategory(
             "Je klassen",
@@ -89,6 +128,12 @@ def data_categories(
             "Jij en de docenten van die klas.",
             after_archive,
             "delete",
+            data_subjects="Studenten.",
+            legal_basis="public_task",
+            recipients="Docenten van die klas; beheerders.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY,
+            deletion=PURGE_WITH_CLASS,
         ),
         DataCategory(
             "Je voortgang en je werk",
@@ -98,6 +143,12 @@ def data_categories(
             "Jij en de docenten van je klas.",
             after_archive,
             "delete",
+            data_subjects="Studenten; de feedback noemt de docent die hem schreef.",
+            legal_basis="public_task",
+            recipients="Docenten van de klas.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY + " Tekst van studenten wordt opgeschoond (bleach) voordat hij wordt getoond.",
+            deletion=PURGE_WITH_CLASS,
         ),
         DataCategory(
             "Je quizpogingen",
@@ -106,6 +157,13 @@ def data_categories(
             "Jij en de docenten van je klas. In overzichten voor de klas tellen antwoorden alleen samen mee.",
             after_archive,
             "delete",
+            data_subjects="Studenten (en medewerkers die een quiz als voorbeeld maken).",
+            legal_basis="public_task",
+            recipients="Docenten van de klas; klasoverzichten tonen alleen totalen. Wordt de quiz via het "
+                       "leerplatform van de school (LTI) gemaakt, dan stuurt de app de score naar dat leerplatform.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY,
+            deletion=PURGE_WITH_CLASS,
         ),
         DataCategory(
             "Live-les",
@@ -115,6 +173,13 @@ def data_categories(
             "Niemand ziet wie wat koos; het bord en je docent zien alleen aantallen.",
             "Je antwoord tot de live-les afloopt (uiterlijk na vier uur). De aantallen zolang de klas bestaat.",
             "delete",
+            data_subjects="Studenten.",
+            legal_basis="public_task",
+            recipients="Niemand per persoon; docent en bord zien alleen aantallen.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY + " Het bord toont nooit wie wat antwoordde.",
+            deletion="Antwoorden per persoon vervallen na afloop van de live-les (uiterlijk vier uur); de "
+                     "aantallen gaan met de klas (`flask privacy purge`).",
         ),
         DataCategory(
             "TPACK-scan (alleen docenten)",
@@ -126,6 +191,15 @@ def data_categories(
             "Tot je een scan zelf verwijdert (met de knop Scan verwijderen bij de uitslag) of je account wordt "
             "verwijderd.",
             "keep",
+            data_subjects="Docenten (medewerkers) die de zelfscan vrijwillig invullen.",
+            legal_basis="consent",
+            recipients="Alleen de docent zelf. Trainers en beheerders zien uitsluitend groepsgemiddelden van "
+                       f"minstens {min_group} personen.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY + f" Groepscijfers pas vanaf {min_group} personen en alleen als ze met "
+                                         "minstens zoveel personen verschillen van eerder zichtbare cijfers; "
+                                         "geen lijst van deelnemers.",
+            deletion="Door de docent zelf (knop Scan verwijderen), of met het account door de beheerder.",
         ),
         DataCategory(
             "Train-de-trainergroepen (alleen docenten)",
@@ -136,6 +210,63 @@ def data_categories(
             "groep met wie erin zat en wie er was. Stap je eerder zelf uit een groep, dan gaat ook je aanwezigheid "
             "weg.",
             "delete",
+            data_subjects="Docenten die deelnemen aan een train-de-trainergroep, en hun trainer.",
+            legal_basis="public_task",
+            recipients="De trainer van de groep en beheerders.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY,
+            deletion=f"`flask privacy purge` (elk uur) verwijdert de groep {cohort_months} maanden na de "
+                     "laatste bijeenkomst met leden en aanwezigheid; uitstappen wist de eigen aanwezigheid; met "
+                     "het account.",
+        ),
+        DataCategory(
+            "Klassen die je geeft (alleen docenten)",
+            "Welke klassen je geeft, en of je de klas zelf maakte of erbij werd gezet door een collega.",
+            "Zodat jij en je collega's het werk van jullie eigen studenten zien, en dat van niemand anders.",
+            "Jij, de andere docenten van die klas en de beheerder van de school.",
+            f"Tot de klas wordt opgeruimd ({retention_months} maanden na het archiveren) of je account wordt "
+            "verwijderd.",
+            "delete",
+            data_subjects="Docenten.",
+            legal_basis="public_task",
+            recipients="De andere docenten van de klas en beheerders.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY,
+            deletion=PURGE_WITH_CLASS,
+        ),
+        DataCategory(
+            "Feedback die je schrijft (alleen docenten)",
+            "Je beoordeling en feedback bij het werk van een student, met je naam erbij, en cijfers die je "
+            "aanpast.",
+            "Zodat de student weet wat beter kan en wie dat zei.",
+            "Jij, de andere docenten van de klas en de student.",
+            "Zolang het werk van de student bestaat. Wordt jouw account verwijderd, dan blijft je feedback bij "
+            "de student staan, zonder je naam.",
+            "delete",
+            data_subjects="Docenten (als schrijver) en studenten (over wiens werk het gaat).",
+            legal_basis="public_task",
+            recipients="De student en de docenten van de klas.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY + " Feedback wordt opgeschoond (bleach) voordat hij wordt getoond.",
+            deletion="Met het werk van de student (`flask privacy purge`); bij verwijdering van de docent blijft "
+            "de feedback zonder naam staan.",
+        ),
+        DataCategory(
+            "Trainer en bereik (alleen docenten)",
+            "Of je trainer bent, wie je trainer maakte en wanneer, en het bereik van de groepen die je "
+            "begeleidt: hoeveel groepen, docenten, nieuwe trainers, klassen en studenten. Alleen aantallen, "
+            "geen namen van studenten.",
+            "Zodat de school ziet hoe ver het programma reikt.",
+            "Jij en de beheerder van de school.",
+            "Zolang je trainer bent of groepen hebt. Het bereik wordt telkens opnieuw geteld uit de groepen en "
+            "klassen; het wordt niet apart bewaard.",
+            "keep",
+            data_subjects="Trainers (medewerkers).",
+            legal_basis="public_task",
+            recipients="Beheerders.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY + " Het bereik bestaat alleen uit aantallen, zonder namen van studenten.",
+            deletion="Met het account door de beheerder; het bereik verdwijnt met de groepen (`flask privacy purge`).",
         ),
         DataCategory(
             "Logboek",
@@ -144,6 +275,15 @@ def data_categories(
             "De beheerder van de school.",
             "Zolang de installatie bestaat; verwijzingen naar verwijderde accounts worden gewist.",
             "keep",
+            data_subjects="Medewerkers die de handeling uitvoerden, en de studenten of medewerkers op wie de "
+                          "handeling betrekking had.",
+            legal_basis="public_task",
+            recipients="Beheerders van de school.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY + " Alleen beheerders kunnen het logboek lezen; niemand kan het in de "
+                                         "app wijzigen.",
+            deletion="Blijft bestaan; bij verwijdering van een account worden naam en verwijzingen in het "
+                     "logboek gewist.",
         ),
         DataCategory(
             "Mislukte inlogpogingen",
@@ -154,6 +294,12 @@ def data_categories(
             "Na een uur tellen ze niet meer mee. De opschoning draait elk uur en wist alles wat ouder is dan een "
             "uur, dus ze staan er hooguit twee uur.",
             "delete",
+            data_subjects="Iedereen die probeert in te loggen of een klascode invult.",
+            legal_basis="public_task",
+            recipients="Niemand; alleen tellingen door de app.",
+            storage=DATABASE + " Of Redis, als REDIS_URL is gezet.",
+            security=BASELINE_SECURITY,
+            deletion="`flask privacy purge` (elk uur) wist pogingen ouder dan een uur.",
         ),
         DataCategory(
             "Bezoekerslog van de webserver",
@@ -164,6 +310,12 @@ def data_categories(
             "Alleen de beheerder van de server.",
             "Alleen als het aan staat, en dan hooguit 7 dagen.",
             "keep",
+            data_subjects="Alle bezoekers, alleen als het bezoekerslog aan staat.",
+            legal_basis="public_task",
+            recipients="Beheerder van de server of de hostingpartij.",
+            storage="Logbestanden op de server (gunicorn of de webserver ervoor).",
+            security="Alleen leesbaar voor de beheerder van de server.",
+            deletion="Logrotatie op de server, uiterlijk na 7 dagen (README).",
         ),
         DataCategory(
             "Reservekopieën",
@@ -173,8 +325,26 @@ def data_categories(
             f"{backup_days} dagen. Wat verwijderd is, staat dus nog hooguit {backup_days} dagen in een "
             "reservekopie.",
             "keep",
+            data_subjects=STUDENTS_AND_STAFF,
+            legal_basis="public_task",
+            recipients="Beheerder van de server of de hostingpartij.",
+            storage="De back-upmap van de server (README); bij voorkeur een tweede schijf of locatie in de EU.",
+            security="Alleen leesbaar voor de beheerder van de server; versleuteld opslaan als de kopie de "
+                     "server verlaat.",
+            deletion=f"Cron-regel in de README wist back-ups ouder dan {backup_days} dagen.",
         ),
     ]
+
+
+def configured_categories(config: Mapping[str, Any]) -> list[DataCategory]:
+    """The inventory with this installation's retention settings: what the statement, the FG's
+    documents and the purge all read."""
+    return data_categories(
+        int(config["ARCHIVED_CLASS_RETENTION_MONTHS"]),
+        min_group=int(config["TPACK_MIN_GROUP"]),
+        cohort_months=int(config["COHORT_RETENTION_MONTHS"]),
+        backup_days=int(config["BACKUP_RETENTION_DAYS"]),
+    )
 
 
 # --- export ----------------------------------------------------------------------------------
@@ -266,6 +436,54 @@ def export_user_data(user: Person) -> dict[str, Any]:
         ],
         "cohorts": [{"name": n, "joined_at": _when(j)} for n, j in cohorts],
         "log_entries_about_you": [{"action": e.action, "by": e.actor_name, "at": _when(e.created_at)} for e in events],
+        **_staff_data(user),
+    }
+
+
+def _staff_data(user: Person) -> dict[str, Any]:
+    """A teacher's side: the classes taught, the feedback written, the teacher track and the log
+    entries of what they did. Feedback leaves out the student's name (their data, not yours)."""
+    teaching = db.session.execute(
+        select(SchoolClass.name, SchoolClass.school_year, ClassTeacher.is_owner)
+        .join(ClassTeacher, ClassTeacher.class_id == SchoolClass.id)
+        .where(ClassTeacher.teacher_id == user.id)
+        .order_by(SchoolClass.school_year, SchoolClass.name)
+    ).all()
+    feedback = db.session.execute(
+        select(Submission.lesson_slug, Review.status, Review.feedback_text, Review.created_at)
+        .join(Submission, Submission.id == Review.submission_id)
+        .where(Review.teacher_id == user.id)
+        .order_by(Review.created_at)
+    ).all()
+    attendance = db.session.execute(
+        select(Cohort.name, Attendance.session_slug, Attendance.recorded_at)
+        .join(Cohort, Cohort.id == Attendance.cohort_id)
+        .where(Attendance.user_id == user.id)
+        .order_by(Attendance.recorded_at)
+    ).all()
+    led = db.session.execute(
+        select(Cohort.name, Cohort.starts_on, Cohort.ends_on).where(Cohort.trainer_id == user.id).order_by(Cohort.id)
+    ).all()
+    done = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.actor_id == user.id).order_by(AuditEvent.created_at)
+    ).all()
+    return {
+        "classes_you_teach": [{"name": n, "school_year": y, "made_by_you": bool(o)} for n, y, o in teaching],
+        "feedback_you_wrote": [
+            {"lesson": lesson, "status": status, "feedback": text, "at": _when(at)}
+            for lesson, status, text, at in feedback
+        ],
+        "attendance": [{"cohort": c, "session": slug, "recorded_at": _when(at)} for c, slug, at in attendance],
+        "trainer": {
+            "is_trainer": bool(getattr(user, "is_trainer", False)),
+            "cohorts_you_lead": [
+                {"name": n, "starts_on": s.isoformat() if s else None, "ends_on": e.isoformat() if e else None}
+                for n, s, e in led
+            ],
+        },
+        "log_entries_by_you": [
+            {"action": e.action, "on": e.object_type, "at": _when(e.created_at)} for e in done
+        ],
     }
 
 

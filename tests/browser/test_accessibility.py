@@ -99,6 +99,7 @@ def _world(app: Flask) -> World:
         open_scan = tpack.start_or_continue(teacher, instrument).id
 
     trainer_id = make_user(app, "a11y-trainer", "trainer", name="Trainer Smit")
+    make_user(app, "a11y-beheer", "admin", name="Beheerder Bos")
     members = [make_user(app, f"a11y-collega{k}", "teacher", name=f"Collega {k}") for k in range(5)]
     with app.app_context():
         trainer = db.session.get(User, trainer_id)
@@ -153,6 +154,8 @@ def _world(app: Flask) -> World:
         Spec("beheer: medewerkers", admin, "/admin/users"),
         Spec("beheer: medewerker", admin, f"/admin/users/{teacher_id}"),
         Spec("beheer: logboek", admin, "/admin/audit"),
+        Spec("beheer: privacydocumenten", admin, "/admin/privacy/"),
+        Spec("beheer: dpia-voortoets", admin, "/admin/privacy/dpia"),
     ]
     return World(specs, s, t, lesson.slug, quiz.slug, open_token, open_scan)
 
@@ -167,6 +170,7 @@ PAGE_NAMES = [
     "docent: tpack invullen", "docent: tpack uitslag", "docent: tpack vergelijken", "docent: meedoen",
     "trainer: start", "trainer: groepen", "trainer: groep", "trainer: groep te klein",
     "leerling: mijn gegevens", "beheer: medewerkers", "beheer: medewerker", "beheer: logboek",
+    "beheer: privacydocumenten", "beheer: dpia-voortoets",
 ]
 
 

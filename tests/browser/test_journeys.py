@@ -578,7 +578,7 @@ def test_journey_5_trainer_sees_cohort_means_only_from_five_scans(new_page, base
         expected = format_mean(mean(p[domain.id] for p in profiles))
         row = tpack_box.get_by_role("row").filter(has=domain_header(page, domain.name))
         expect(row.locator("td")).to_have_text([expected, expected])
-    counts = tpack_box.get_by_role("row").filter(has_text="Deelnemers met een scan").locator("td")
+    counts = tpack_box.get_by_role("row").filter(has_text="Deelnemers in de cijfers").locator("td")
     expect(counts).to_have_text([str(minimum), str(minimum)])
     assert "te weinig deelnemers" not in text_of(page)
     shoot(page, "trainer-groep-gemiddelden")

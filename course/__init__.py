@@ -75,6 +75,8 @@ def _blueprints() -> list[Blueprint]:
     """Every feature's pages; each blueprint is the ``bp`` of a views module in its feature's package."""
     from .accounts.views import bp as auth
     from .admin.views import bp as admin
+    from .assignments.peer_views import bp as peer
+    from .assignments.share_views import bp as share
     from .assignments.views import bp as assignments
     from .classes.views import bp as classes
     from .core.health import bp as health
@@ -91,7 +93,7 @@ def _blueprints() -> list[Blueprint]:
     from .teacher_track.trainer_views import bp as trainer
 
     return [pages, health, auth, oidc, student, classes, admin, mydata, lessons, assignments, quizzes, tpack,
-            trainer, gradebook, lti, live]
+            trainer, gradebook, lti, live, peer, share]
 
 
 def _commands() -> list[click.Command]:

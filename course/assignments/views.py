@@ -63,10 +63,11 @@ class ReviewForm(FlaskForm):
     )
 
 
-@bp.before_request
-def _room_for_images() -> None:
-    """Hand-ins carry up to three images; every other request keeps the app's small limit."""
-    if request.endpoint == "assignments.save":
+@bp.url_value_preprocessor
+def _room_for_images(endpoint: str | None, values: dict | None) -> None:
+    """Hand-ins carry up to three images; every other request keeps the app's small limit. Runs
+    before any before_request hook (CSRF reads the form there)."""
+    if endpoint == "assignments.save":
         request.max_content_length = MAX_IMAGES * MAX_BYTES + 2 * 1024 * 1024
 
 
@@ -208,16 +209,19 @@ def save(slug: str) -> str | Response:
 
 
 def _clean_uploads(files: list) -> list:
-    if len(files) > MAX_IMAGES:
-        raise ImageError(f"Je kunt hoogstens {MAX_IMAGES} afbeeldingen per versie inleveren.")
-    cleaned = []
-    for number, upload in enumerate(files, start=1):
-        raw = upload.stream.read(MAX_BYTES + 1)
-        try:
-            cleaned.append(clean_image(raw))
-        except ImageError as err:
-            raise ImageError(f"Afbeelding {number}: {err}") from None
-    return cleaned
+    try:
+        if len(files) > MAX_IMAGES:
+            raise ImageError(f"Je kunt hoogstens {MAX_IMAGES} afbeeldingen per versie inleveren.")
+        cleaned = []
+        for number, upload in enumerate(files, start=1):
+            try:
+                cleaned.append(clean_image(upload.stream.read(MAX_BYTES + 1)))
+            except ImageError as err:
+                raise ImageError(f"Afbeelding {number}: {err}") from None
+        return cleaned
+    finally:
+        for upload in files:
+            upload.close()
 
 
 def _render_write(lesson: Lesson, form: AssignmentForm) -> str:

@@ -3,6 +3,7 @@ purge read, so they cannot drift), a person's data export, and deletion."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -22,9 +23,14 @@ from ..models import (
     ExternalIdentity,
     LessonProgress,
     LoginFailure,
+    PeerReview,
     QuizAttempt,
+    Review,
+    RubricScore,
     SchoolClass,
     Submission,
+    SubmissionImage,
+    SupervisorShare,
     TpackScan,
     User,
 )
@@ -84,6 +90,35 @@ def data_categories(retention_months: int) -> list[DataCategory]:
             "van je docent.",
             "Zodat jij verder kunt waar je was en je docent je werk kan beoordelen.",
             "Jij en de docenten van je klas.",
+            after_archive,
+            "delete",
+        ),
+        DataCategory(
+            "Afbeeldingen bij je opdrachten",
+            "De afbeeldingen die je bij een versie inlevert (hoogstens drie), verkleind en opnieuw opgeslagen. "
+            "Verborgen gegevens in de foto, zoals de plek en het toestel, halen we er meteen uit.",
+            "Zodat je kunt laten zien wat je hebt gemaakt, zoals een schermafbeelding van je profiel.",
+            "Jij, de docenten van je klas en, als peerfeedback aanstaat, de klasgenoten die feedback op je werk "
+            "geven. Je praktijkopleider alleen als jij een link deelt.",
+            after_archive,
+            "delete",
+        ),
+        DataCategory(
+            "Peerfeedback",
+            "De feedback die je aan klasgenoten geeft en van hen krijgt: per criterium een niveau, één top en "
+            "één tip, en of je een reactie hebt gemeld.",
+            "Zodat je van elkaars werk leert, zoals in de les over feedback geven.",
+            "Jij, de klasgenoot om wie het gaat en de docenten van je klas. Bij anonieme peerfeedback ziet je "
+            "klasgenoot je naam niet.",
+            after_archive,
+            "delete",
+        ),
+        DataCategory(
+            "Link voor je praktijkopleider",
+            "Welke versie je deelde, wanneer, tot wanneer de link werkt, of je hem introk, en de ene reactie met "
+            "naam die je praktijkopleider gaf. Het logboek noteert delen, bekijken en intrekken.",
+            "Zodat je praktijkopleider je werk kan lezen zonder account, en jij en je docent zijn reactie lezen.",
+            "Jij, de docenten van je klas, en wie de link heeft zolang hij werkt (hoogstens 14 dagen).",
             after_archive,
             "delete",
         ),
@@ -151,6 +186,7 @@ def export_user_data(user: Person) -> dict[str, Any]:
     submissions = db.session.scalars(
         select(Submission).where(Submission.student_id == user.id).order_by(Submission.lesson_slug, Submission.version)
     ).all()
+    extras = _assignment_extras(user.id, [s.id for s in submissions])
     attempts = db.session.scalars(
         select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.started_at)
     ).all()
@@ -192,11 +228,17 @@ def export_user_data(user: Person) -> dict[str, Any]:
                 "text": s.body_text,
                 "submitted_at": _when(s.submitted_at),
                 "reviews": [
-                    {"status": r.status, "feedback": r.feedback_text, "at": _when(r.created_at)} for r in s.reviews
+                    {"status": r.status, "feedback": r.feedback_text, "at": _when(r.created_at),
+                     "rubric": extras["rubric"].get(r.id, {})}
+                    for r in s.reviews
                 ],
+                "images": extras["images"].get(s.id, []),
             }
             for s in submissions
         ],
+        "peer_feedback_given": extras["given"],
+        "peer_feedback_received": extras["received"],
+        "supervisor_links": extras["shares"],
         "quiz_attempts": [
             {
                 "quiz": a.quiz_slug,
@@ -220,6 +262,48 @@ def export_user_data(user: Person) -> dict[str, Any]:
         ],
         "cohorts": [{"name": n, "joined_at": _when(j)} for n, j in cohorts],
         "log_entries_about_you": [{"action": e.action, "by": e.actor_name, "at": _when(e.created_at)} for e in events],
+    }
+
+
+def _assignment_extras(user_id: int, submission_ids: list[int]) -> dict[str, Any]:
+    """Images, rubric levels, peer feedback and supervisor links of one student, for the export."""
+    images: dict[int, list[dict[str, Any]]] = {}
+    for image in db.session.scalars(
+        select(SubmissionImage).where(SubmissionImage.submission_id.in_(submission_ids))
+        .order_by(SubmissionImage.submission_id, SubmissionImage.position)
+    ):
+        images.setdefault(image.submission_id, []).append({
+            "position": image.position, "mimetype": image.mimetype, "width": image.width,
+            "height": image.height, "data_base64": base64.b64encode(image.data).decode("ascii"),
+        })  # fmt: skip
+    rubric = dict(
+        db.session.execute(
+            select(RubricScore.review_id, RubricScore.levels)
+            .join(Review, Review.id == RubricScore.review_id)
+            .where(Review.submission_id.in_(submission_ids))
+        ).all()
+    )
+
+    def peer(row: PeerReview, named: bool) -> dict[str, Any]:
+        return {"lesson": row.lesson_slug, "state": row.state, "levels": row.levels, "top": row.top,
+                "tip": row.tip, "given_at": _when(row.given_at), **({"version_id": row.submission_id} if named else {})}
+
+    given = db.session.scalars(select(PeerReview).where(PeerReview.reviewer_id == user_id, PeerReview.state != "open"))
+    received = db.session.scalars(
+        select(PeerReview).where(PeerReview.author_id == user_id, PeerReview.state.in_(("given", "reported")))
+    )
+    shares = db.session.scalars(select(SupervisorShare).where(SupervisorShare.student_id == user_id))
+    return {
+        "images": images,
+        "rubric": rubric,
+        "given": [peer(row, True) for row in given],
+        "received": [peer(row, False) for row in received],
+        "shares": [
+            {"version_id": s.submission_id, "created_at": _when(s.created_at), "expires_at": _when(s.expires_at),
+             "revoked_at": _when(s.revoked_at), "comment_by": s.comment_name, "comment": s.comment_text,
+             "comment_at": _when(s.comment_at)}
+            for s in shares
+        ],
     }
 
 
@@ -252,6 +336,12 @@ def delete_user(user: User, actor: Person | None) -> None:
         (ExternalIdentity, ExternalIdentity.user_id),
     ):
         db.session.execute(delete(model).where(column == user_id))
+    own_work = select(Submission.id).where(Submission.student_id == user_id)
+    db.session.execute(delete(SubmissionImage).where(SubmissionImage.submission_id.in_(own_work)))
+    db.session.execute(
+        delete(PeerReview).where(or_(PeerReview.reviewer_id == user_id, PeerReview.author_id == user_id))
+    )
+    db.session.execute(delete(SupervisorShare).where(SupervisorShare.student_id == user_id))
     for submission in db.session.scalars(select(Submission).where(Submission.student_id == user_id)):
         db.session.delete(submission)
     for attempt in db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user_id)):

@@ -358,7 +358,7 @@ def test_share_link_shows_that_version_only_and_takes_one_comment(app, auth, cli
     assert page.status_code == 200
     assert "Versie een voor de praktijk." in html and "Versie twee, later." not in html
     assert "Personal Branding" in html
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Cache-Control"] == "no-store"
     assert not re.search(r'(src|href)="https?://(?!localhost)', html)  # nothing from other hosts
     image_src = re.search(r'src="(/praktijk/[^"]+/afbeelding/\d+)"', html).group(1)
     assert client.get(image_src).status_code == 200

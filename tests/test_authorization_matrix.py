@@ -88,6 +88,18 @@ assignments.version         GET    login     ok      404           404   404    
 assignments.queue           GET    login     403     403           ok    ok         404           403     ok    404
 assignments.review          GET    login     403     403           ok    ok         404           403     ok    404
 assignments.give_review     POST   login     403     403           ok    ok         404           403     ok    404
+assignments.image           GET    login     ok      404           ok    ok         404           404     ok    404
+peer.give                   GET    login     ok      404           404   404        404           404     404   404
+peer.save                   POST   login     ok      404           404   404        404           404     404   404
+peer.report                 POST   login     ok      404           404   404        404           404     404   404
+peer.overview               GET    login     403     403           ok    ok         404           403     ok    404
+peer.settings               POST   login     403     403           ok    ok         404           403     ok    404
+peer.decide                 POST   login     403     403           ok    ok         404           403     ok    404
+share.create                POST   login     ok      404           404   404        404           404     404   404
+share.revoke                POST   login     ok      404           404   404        404           404     404   404
+share.show                  GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
+share.comment               POST   ok        ok      ok            ok    ok         ok            ok      ok    ok
+share.image                 GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
 quizzes.show                GET    login     ok      ok            ok    ok         ok            ok      ok    ok
 quizzes.start               POST   login     ok      ok            ok    ok         ok            ok      ok    ok
 quizzes.attempt             GET    login     ok      404           404   404        404           404     404   404
@@ -229,6 +241,9 @@ def url_values(endpoint: str, arguments: set[str], world: World, *, target: str 
         "room": world.live["room"],
         "action": "reveal",
         "name": SCHOOL,
+        "size": "klein",
+        "verdict": "verbergen",
+        **world.assignment_objects["own" if target == "own" else "foreign"],
     }
     if "slug" in arguments:
         values["slug"] = slug_for(endpoint, world)
@@ -273,6 +288,9 @@ def form_data(endpoint: str, role: str, world: World) -> dict[str, Any]:
         "live.start": {"class_id": world.class_a, "lesson": world.lesson_slug},
         "live.join": {"code": world.live["room"]},
         "live.answer": {"position": 0, "choice": world.live["choice"]},
+        "peer.save": {"top": "Duidelijk.", "tip": "Noem een voorbeeld."},
+        "peer.settings": {"enabled": "y", "anonymous": "y"},
+        "share.comment": {"name": "Mevrouw de Boer", "comment": "Mooi werk."},
     }
     return dict(forms.get(endpoint, {}))
 
@@ -402,6 +420,9 @@ def test_authorization(app, client, world, school_sign_in, endpoint, method, rol
     )
 
 
+# A student's own objects (image, feedback task, feedback received, share link), asked about by S1.
+STUDENT_FOREIGN = {"assignments.image", "peer.give", "peer.save", "peer.report", "share.revoke"}
+
 # Endpoints whose URL names an object besides class A. Asked by someone who may see class A (its
 # owner), the trainer who has a cohort, or S1, about an object that is not theirs: always 404.
 FOREIGN = sorted(
@@ -429,6 +450,7 @@ FOREIGN = sorted(
         "trainer.attendance",
         "trainer.export",
         "trainer.promote",
+        *STUDENT_FOREIGN,
     }
 )
 
@@ -436,7 +458,7 @@ FOREIGN = sorted(
 def foreign_asker(endpoint: str) -> str:
     if endpoint.startswith("trainer."):
         return "trainer"
-    if endpoint.startswith("quizzes.") or endpoint == "assignments.version":
+    if endpoint.startswith("quizzes.") or endpoint == "assignments.version" or endpoint in STUDENT_FOREIGN:
         return "student"
     return "owner"
 

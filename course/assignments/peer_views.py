@@ -140,13 +140,13 @@ def settings(class_id: int, slug: str) -> str | Response:
     return redirect(url_for("peer.overview", class_id=school_class.id, slug=lesson.slug))
 
 
-@bp.post("/teacher/classes/<id:class_id>/peerfeedback/<slug>/<id:feedback_id>/<any(verbergen,tonen):decision>")
+@bp.post("/teacher/classes/<id:class_id>/peerfeedback/<slug>/<id:feedback_id>/<any(verbergen,tonen):verdict>")
 @role_required("teacher", "admin")
-def decide(class_id: int, slug: str, feedback_id: int, decision: str) -> Response:
+def decide(class_id: int, slug: str, feedback_id: int, verdict: str) -> Response:
     school_class = class_for_teacher_or_404(current_user, class_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if peer.decide(school_class.id, feedback_id, decision == "tonen", current_user) is None:
+    if peer.decide(school_class.id, feedback_id, verdict == "tonen", current_user) is None:
         abort(404)
-    flash("De reactie is weer zichtbaar." if decision == "tonen" else "De reactie is verborgen.", "success")
+    flash("De reactie is weer zichtbaar." if verdict == "tonen" else "De reactie is verborgen.", "success")
     return redirect(url_for("peer.overview", class_id=school_class.id, slug=slug))

@@ -1,6 +1,7 @@
 """The link for the internship supervisor: the student makes and revokes it; the supervisor opens
-it without an account, reads that one version and leaves one comment. The page loads nothing from
-elsewhere and sends no referrer, so nobody follows the supervisor around."""
+it without an account, reads that one version and leaves one comment. Like every page, it loads
+nothing from other hosts and sets no cookie beyond the form's session, so nobody follows the
+supervisor around."""
 
 from __future__ import annotations
 
@@ -90,9 +91,7 @@ def _render_show(link: str, found, form: SupervisorCommentForm) -> Response:
             form=form,
         )
     )
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
@@ -103,6 +102,4 @@ def image(link: str, image_id: int) -> Response:
     picture = db.session.get(SubmissionImage, image_id)
     if picture is None or picture.submission_id != found.submission_id:
         abort(404)
-    response = media.image_response(picture)
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return media.image_response(picture)

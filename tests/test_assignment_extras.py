@@ -329,6 +329,8 @@ def test_peer_report_hides_comment_until_teacher_decides(app, auth, client):
         assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "peer.report")) is not None
     csv_text = client.get(f"/teacher/gradebook/{class_id}/cijfers.csv").data.decode("utf-8-sig")
     assert f"Les {lesson.number} peerfeedback gegeven" in csv_text.splitlines()[0]
+    student_page = client.get(f"/teacher/gradebook/{class_id}/students/{task.reviewer_id}").get_data(as_text=True)
+    assert "Peerfeedback: 1 gegeven, 0 ontvangen." in student_page
 
 
 # --- the supervisor's share link ----------------------------------------------------------------

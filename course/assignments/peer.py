@@ -39,6 +39,15 @@ def is_on(class_id: int | None, slug: str) -> bool:
     return found is not None and found.enabled
 
 
+def switched_on(class_id: int) -> set[str]:
+    """The lessons with peer feedback on in this class."""
+    return set(
+        db.session.scalars(
+            select(PeerSetting.lesson_slug).where(PeerSetting.class_id == class_id, PeerSetting.enabled)
+        )
+    )
+
+
 def switch(class_id: int, slug: str, enabled: bool, anonymous: bool, actor: User) -> PeerSetting:
     found = setting(class_id, slug)
     if found is None:

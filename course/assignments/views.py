@@ -311,6 +311,7 @@ def queue(class_id: int) -> str:
         queue=assignment_queue(school_class.id),
         reviewed=recent_reviews(school_class.id),
         lessons=catalog().lessons,
+        peer_on=peer.switched_on(school_class.id),
     )
 
 

@@ -44,3 +44,12 @@ def load_extras(class_id: int) -> AssignmentExtras:
         given[(reviewer, slug)] += count
         received[(author, slug)] += count
     return AssignmentExtras(rubric, given, received)
+
+
+def review_levels(submissions: list[Submission]) -> dict[int, dict[str, str]]:
+    """Review id -> the rubric levels chosen with it."""
+    ids = [review.id for submission in submissions for review in submission.reviews]
+    if not ids:
+        return {}
+    query = select(RubricScore.review_id, RubricScore.levels).where(RubricScore.review_id.in_(ids))
+    return {review_id: levels for review_id, levels in db.session.execute(query)}

@@ -27,7 +27,7 @@ from ..models import SchoolClass
 from ..quizzes.attempts import voided_question_ids
 from ..quizzes.forms import KIND_NAMES, format_points, review
 from . import analysis, exports, loaders
-from .assignment_columns import load_extras
+from .assignment_columns import load_extras, review_levels
 from .grid import ASSIGNMENT_LABELS, SORTS, arrange, load_grid, rounded
 
 bp = Blueprint("gradebook", __name__, url_prefix="/teacher/gradebook")
@@ -159,6 +159,8 @@ def student(class_id: int, student_id: int) -> str:
         quizzes=catalog().quizzes,
         lessons=catalog().lessons,
         labels=ASSIGNMENT_LABELS,
+        extras=load_extras(school_class.id),
+        rubric_levels=review_levels([v for versions in work.submissions.values() for v in versions]),
         **_links(school_class),
     )
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import io
 import json
 import re
+import sqlite3
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from PIL import Image
-from sqlalchemy import select
+from PIL import Image, PngImagePlugin
+from sqlalchemy import delete, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -19,8 +20,8 @@ from course.assignments.images import ImageError, clean_image
 from course.assignments.peer_allocation import Pair, allocate
 from course.content.rubrics import parse_rubric
 from course.core.extensions import db
-from course.models import AuditEvent, PeerReview, Submission, SubmissionImage, SupervisorShare, User
-from tests.conftest import csrf_token
+from course.models import AuditEvent, PeerReview, Submission, SubmissionImage, SupervisorShare, User, utcnow
+from tests.conftest import csrf_token, sqlite_only
 from tests.test_assignments import class_with_student, first_lesson
 
 
@@ -78,6 +79,30 @@ def test_exif_gps_jpeg_is_served_without_any_exif(app, auth, client):
     assert max(picture.size) == 2000  # scaled down
     thumb = Image.open(io.BytesIO(client.get(f"/assignments/images/{image_id}/klein").data))
     assert max(thumb.size) <= 400
+
+
+def test_exif_heic_from_an_iphone_becomes_jpeg_without_location():
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (52.0, 22.0, 11.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (20, 90, 160)).save(out, "HEIF", exif=exif.tobytes())
+    assert Image.open(io.BytesIO(out.getvalue())).getexif().get(0x8825)
+    cleaned = clean_image(out.getvalue())
+    picture = Image.open(io.BytesIO(cleaned.data))
+    assert cleaned.mimetype == "image/jpeg" and picture.size == (640, 480) and not dict(picture.getexif())
+
+
+def test_exif_png_keeps_no_text_chunks():
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Location", "Stationsplein 1, Utrecht")
+    out = io.BytesIO()
+    Image.new("RGBA", (100, 80), (0, 0, 0, 0)).save(out, "PNG", pnginfo=info)
+    cleaned = clean_image(out.getvalue())
+    assert cleaned.mimetype == "image/png" and b"Utrecht" not in cleaned.data
+    assert Image.open(io.BytesIO(cleaned.data)).mode == "RGBA"
 
 
 def test_exif_script_renamed_jpg_is_refused_and_text_kept(app, auth, client):
@@ -453,3 +478,44 @@ def test_share_of_another_students_version_is_404(app, auth, client):
         submission_id = db.session.scalar(select(Submission.id))
     auth.login("ayoub")
     assert auth.post(f"/assignments/versions/{submission_id}/delen").status_code == 404
+
+
+@sqlite_only
+def test_exif_cleaned_images_survive_backup_and_restore(app, auth, client, runner, tmp_path):
+    lesson = first_lesson(app)
+    _, student_id = class_with_student(auth)
+    auth.login("sanne")
+    hand_in_with(auth, lesson.slug, "Met foto.", [(gps_jpeg((300, 300)), "a.jpg")])
+    with app.app_context():
+        stored = db.session.scalar(select(SubmissionImage.data))
+    backup = tmp_path / "backup.sqlite"
+    assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("SELECT data FROM submission_images").fetchall() == [(stored,)]
+    with app.app_context():
+        db.session.execute(delete(SubmissionImage))
+        db.session.commit()
+    assert runner.invoke(args=["restore", str(backup), "--yes"]).exit_code == 0
+    [image_id] = image_ids(app, student_id)
+    assert client.get(f"/assignments/images/{image_id}").data == stored
+
+
+def test_exif_purge_of_an_old_class_removes_images_peer_feedback_and_links(app, auth, client):
+    from datetime import date
+
+    from course.models import PeerSetting, SchoolClass
+    from course.privacy.personal_data import plan_purge, purge
+
+    lesson, class_id = peer_class(app, auth, client, anonymous=True)
+    auth.login("sanne")
+    hand_in_with(auth, lesson.slug, "Tweede versie met foto.", [(gps_jpeg((300, 300)), "a.jpg")])
+    with app.app_context():
+        submission_id = db.session.scalar(select(Submission.id).where(Submission.body_text.like("Tweede%")))
+    auth.post(f"/assignments/versions/{submission_id}/delen")
+    with app.app_context():
+        school_class = db.session.get(SchoolClass, class_id)
+        school_class.archived_at = utcnow() - timedelta(days=800)
+        db.session.commit()
+        purge(plan_purge(date.today()), None)
+        for model in (SubmissionImage, PeerReview, PeerSetting, SupervisorShare, Submission):
+            assert db.session.scalar(select(model.id)) is None, model.__name__

@@ -38,6 +38,14 @@ ACTION_LABELS = {
     "quiz.unvoid": "Vervallen vraag teruggezet",
     "assignment.review": "Opdracht beoordeeld",
     "privacy.purge": "Oude klassen opgeruimd",
+    "peer.switch": "Peerfeedback aan- of uitgezet",
+    "peer.report": "Reactie van een klasgenoot gemeld",
+    "peer.hide": "Reactie van een klasgenoot verborgen",
+    "peer.show": "Reactie van een klasgenoot weer getoond",
+    "share.create": "Opdracht gedeeld met de praktijkopleider",
+    "share.view": "Gedeelde opdracht bekeken via de link",
+    "share.comment": "Praktijkopleider heeft gereageerd",
+    "share.revoke": "Link voor de praktijkopleider ingetrokken",
 }
 
 

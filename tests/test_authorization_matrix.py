@@ -502,7 +502,12 @@ def test_get_requests_change_nothing(app, client, world, role):
     before = snapshot(app)
     for endpoint in GETS:
         call(app, client, world, endpoint, "GET", role).close()
-    assert snapshot(app) == before
+    after = snapshot(app)
+    # The one write a GET makes: the audit log notes that the supervisor's link was opened.
+    views = [row for row in after["audit_events"] if row[3] == "share.view"]
+    assert len(views) == 1
+    after["audit_events"] = [row for row in after["audit_events"] if row[3] != "share.view"]
+    assert after == before
 
 
 def test_every_post_needs_the_csrf_token(app, client, world):

@@ -172,6 +172,9 @@ def test_exif_data_export_and_deletion_include_images(app, auth, client):
         [image] = exported["submissions"][0]["images"]
         assert image["mimetype"] == "image/jpeg" and len(image["data_base64"]) > 100
         json.dumps(exported)
+    assert "Afbeeldingen: 1." in client.get("/account/data/").get_data(as_text=True)
+    with app.app_context():
+        user = db.session.get(User, student_id)
         delete_user(user, None)
         assert db.session.scalar(select(SubmissionImage.id)) is None
 
@@ -315,13 +318,19 @@ def test_peer_anonymous_hides_names_in_the_html(app, auth, client):
     assert "Sterke opening." in page and "Sanne" not in page.split("Feedback van klasgenoten")[1]
 
 
-def test_peer_named_shows_the_author(app, auth, client):
-    peer_class(app, auth, client, anonymous=False)
+def test_peer_named_shows_author_and_reviewer(app, auth, client):
+    lesson, _ = peer_class(app, auth, client, anonymous=False)
     task = task_of(app, "sanne")
     with app.app_context():
-        name = db.session.get(User, task.author_id).display_name
+        author = db.session.get(User, task.author_id)
+        name, username = author.display_name, author.username
     auth.login("sanne")
     assert name in client.get(f"/assignments/peerfeedback/{task.id}").get_data(as_text=True)
+    give_feedback(app, auth, lesson, task, "Sterke opening.", "Noem je opleiding.")
+    auth.logout()
+    auth.login(username)
+    received = client.get(f"/assignments/{lesson.slug}").get_data(as_text=True).split("Feedback van klasgenoten")[1]
+    assert "<strong>Sanne</strong>" in received
 
 
 def test_peer_task_of_another_student_is_404(app, auth, client):

@@ -185,6 +185,24 @@ def received_by(author_id: int, submission_ids: list[int]) -> list[PeerReview]:
     )
 
 
+def reviewer_names(rows: list[PeerReview]) -> dict[int, str]:
+    """Feedback id -> who wrote it, only where the teacher chose named peer feedback."""
+    named = {
+        (row.class_id, row.lesson_slug)
+        for row in rows
+        if (found := setting(row.class_id, row.lesson_slug)) is not None and not found.anonymous
+    }
+    wanted = [row for row in rows if (row.class_id, row.lesson_slug) in named]
+    if not wanted:
+        return {}
+    names = dict(
+        db.session.execute(
+            select(User.id, User.display_name).where(User.id.in_({row.reviewer_id for row in wanted}))
+        ).all()
+    )
+    return {row.id: names[row.reviewer_id] for row in wanted if row.reviewer_id in names}
+
+
 def report(author_id: int, feedback_id: int) -> PeerReview | None:
     """The author marks a comment as hurtful: hidden at once, until the teacher decides."""
     row = db.session.get(PeerReview, feedback_id)

@@ -230,6 +230,7 @@ def _render_write(lesson: Lesson, form: AssignmentForm) -> str:
     latest = versions[-1] if versions else None
     review = latest.latest_review if latest else None
     ids = [v.id for v in versions]
+    received = peer.received_by(current_user.id, ids) if counted else []
     return render_template(
         "assignments/write.html",
         lesson=lesson,
@@ -245,7 +246,8 @@ def _render_write(lesson: Lesson, form: AssignmentForm) -> str:
         images=media.images_of(ids),
         rubric_levels=media.rubric_levels_of(versions),
         peer_tasks=peer.tasks_for(current_user.id, lesson.slug) if counted else [],
-        peer_received=peer.received_by(current_user.id, ids) if counted else [],
+        peer_received=received,
+        peer_names=peer.reviewer_names(received),
         shares=share.shares_of(current_user.id, lesson.slug) if counted else [],
         share_link=_share_link,
         share_active=share.is_active,

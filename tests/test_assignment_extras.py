@@ -229,6 +229,9 @@ def test_rubric_levels_are_stored_shown_and_exported(app, auth, client):
         review_id = db.session.get(Submission, submission_id).reviews[-1].id
         assert rubric_levels(review_id) == {rubric.criteria[0].name: rubric.levels[2],
                                             rubric.criteria[1].name: rubric.levels[1]}
+    again = client.get(f"/teacher/classes/{class_id}/assignments/{submission_id}").get_data(as_text=True)
+    chosen = re.escape(rubric.levels[2])
+    assert re.search(rf'checked[^>]*value="{chosen}"|value="{chosen}"[^>]*checked', again)  # the levels come back
     csv_text = client.get(f"/teacher/gradebook/{class_id}/cijfers.csv").data.decode("utf-8-sig")
     header, row = csv_text.splitlines()[:2]
     assert f"Les {lesson.number} rubric" in header

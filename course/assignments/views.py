@@ -202,6 +202,10 @@ def save(slug: str) -> str | Response:
         else:
             progress.save_draft(current_user.id, lesson.slug, form.body.data or "")
             flash("Je concept is opgeslagen. Je kunt later verder schrijven.", "success")
+            if files:
+                for upload in files:
+                    upload.close()
+                flash("Afbeeldingen bewaren we pas als je inlevert. Kies ze dan opnieuw.", "info")
     except progress.ProgressError as err:
         form.body.errors = [*form.body.errors, err.message]
         return _render_write(lesson, form)
@@ -322,7 +326,18 @@ def queue(class_id: int) -> str:
 def review(class_id: int, submission_id: int) -> str:
     school_class = class_for_teacher_or_404(current_user, class_id)
     submission = _submission_or_404(school_class.id, submission_id)
-    return _render_review(school_class, submission, _rubric_review_form(submission.lesson_slug)())
+    form = _rubric_review_form(submission.lesson_slug)(data=_last_levels(submission))
+    return _render_review(school_class, submission, form)
+
+
+def _last_levels(submission: Submission) -> dict[str, str]:
+    """The levels of the latest review, so a second look starts where the first one ended."""
+    rubric = catalog().rubrics.get(submission.lesson_slug)
+    last = submission.latest_review
+    chosen = progress.rubric_levels(last.id) if last is not None else None
+    if rubric is None or not chosen:
+        return {}
+    return {f"level_{i}": chosen[c.name] for i, c in enumerate(rubric.criteria, start=1) if c.name in chosen}
 
 
 @bp.post("/teacher/classes/<id:class_id>/assignments/<id:submission_id>")

@@ -1,6 +1,7 @@
-"""Assignments: the student writes, saves a draft and hands in; the teacher of the class works
-through a queue and gives a status and feedback. Text is rendered and sanitised once, when it
-is stored (progress.hand_in / progress.review), never per page view."""
+"""Assignments: the student writes, saves a draft and hands in (with up to three images); the
+teacher of the class works through a queue and gives a status, rubric levels and feedback. Text is
+rendered and sanitised once, when it is stored (progress.hand_in / progress.review), never per page
+view. Peer feedback and the supervisor's link have pages of their own (peer_views, share_views)."""
 
 from __future__ import annotations
 

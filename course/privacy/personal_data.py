@@ -3,7 +3,6 @@ purge read, so they cannot drift), a person's data export, and deletion."""
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -25,8 +24,6 @@ from ..models import (
     LoginFailure,
     PeerReview,
     QuizAttempt,
-    Review,
-    RubricScore,
     SchoolClass,
     Submission,
     SubmissionImage,
@@ -34,6 +31,7 @@ from ..models import (
     TpackScan,
     User,
 )
+from .assignment_data import assignment_extras
 
 
 @dataclass(frozen=True)
@@ -186,7 +184,7 @@ def export_user_data(user: Person) -> dict[str, Any]:
     submissions = db.session.scalars(
         select(Submission).where(Submission.student_id == user.id).order_by(Submission.lesson_slug, Submission.version)
     ).all()
-    extras = _assignment_extras(user.id, [s.id for s in submissions])
+    extras = assignment_extras(user.id, [s.id for s in submissions])
     attempts = db.session.scalars(
         select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.started_at)
     ).all()
@@ -262,48 +260,6 @@ def export_user_data(user: Person) -> dict[str, Any]:
         ],
         "cohorts": [{"name": n, "joined_at": _when(j)} for n, j in cohorts],
         "log_entries_about_you": [{"action": e.action, "by": e.actor_name, "at": _when(e.created_at)} for e in events],
-    }
-
-
-def _assignment_extras(user_id: int, submission_ids: list[int]) -> dict[str, Any]:
-    """Images, rubric levels, peer feedback and supervisor links of one student, for the export."""
-    images: dict[int, list[dict[str, Any]]] = {}
-    for image in db.session.scalars(
-        select(SubmissionImage).where(SubmissionImage.submission_id.in_(submission_ids))
-        .order_by(SubmissionImage.submission_id, SubmissionImage.position)
-    ):
-        images.setdefault(image.submission_id, []).append({
-            "position": image.position, "mimetype": image.mimetype, "width": image.width,
-            "height": image.height, "data_base64": base64.b64encode(image.data).decode("ascii"),
-        })  # fmt: skip
-    rubric = dict(
-        db.session.execute(
-            select(RubricScore.review_id, RubricScore.levels)
-            .join(Review, Review.id == RubricScore.review_id)
-            .where(Review.submission_id.in_(submission_ids))
-        ).all()
-    )
-
-    def peer(row: PeerReview, named: bool) -> dict[str, Any]:
-        return {"lesson": row.lesson_slug, "state": row.state, "levels": row.levels, "top": row.top,
-                "tip": row.tip, "given_at": _when(row.given_at), **({"version_id": row.submission_id} if named else {})}
-
-    given = db.session.scalars(select(PeerReview).where(PeerReview.reviewer_id == user_id, PeerReview.state != "open"))
-    received = db.session.scalars(
-        select(PeerReview).where(PeerReview.author_id == user_id, PeerReview.state.in_(("given", "reported")))
-    )
-    shares = db.session.scalars(select(SupervisorShare).where(SupervisorShare.student_id == user_id))
-    return {
-        "images": images,
-        "rubric": rubric,
-        "given": [peer(row, True) for row in given],
-        "received": [peer(row, False) for row in received],
-        "shares": [
-            {"version_id": s.submission_id, "created_at": _when(s.created_at), "expires_at": _when(s.expires_at),
-             "revoked_at": _when(s.revoked_at), "comment_by": s.comment_name, "comment": s.comment_text,
-             "comment_at": _when(s.comment_at)}
-            for s in shares
-        ],
     }
 
 

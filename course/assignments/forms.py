@@ -90,13 +90,13 @@ class PeerSettingsForm(FlaskForm):
 
 
 class SupervisorCommentForm(FlaskForm):
-    name = name_field("Je naam", "Vul je naam in, zodat de student weet van wie de reactie is.")
+    name = name_field("Uw naam", "Vul uw naam in, zodat de student weet van wie de reactie is.")
     comment = TextAreaField(
-        "Je reactie voor de student",
+        "Uw reactie voor de student",
         filters=[clean_text],
-        validators=[DataRequired("Schrijf je reactie."),
+        validators=[DataRequired("Schrijf uw reactie."),
                     Length(max=MAX_SUPERVISOR_COMMENT, message=f"Gebruik hoogstens {MAX_SUPERVISOR_COMMENT} tekens.")],
-        description="Je kunt één keer reageren. De student en de docent lezen je reactie.",
+        description="U kunt één keer reageren. De student en de docent lezen uw reactie.",
         render_kw={"rows": 6},
     )
     submit = SubmitField("Reactie versturen")

@@ -113,9 +113,9 @@ def comment(share: SupervisorShare, name: str, text: str) -> bool:
     """The one comment; False when there already is one (a double click stores one)."""
     name, text = clean_line(name), normalise_text(clean_text(text))
     if not name:
-        raise ShareError("name", "Vul je naam in, zodat de student weet van wie de reactie is.")
+        raise ShareError("name", "Vul uw naam in, zodat de student weet van wie de reactie is.")
     if not text:
-        raise ShareError("comment", "Schrijf je reactie.")
+        raise ShareError("comment", "Schrijf uw reactie.")
     if len(text) > MAX_COMMENT:
         raise ShareError("comment", f"Gebruik hoogstens {MAX_COMMENT} tekens.")
     if share.comment_at is not None:

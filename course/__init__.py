@@ -77,6 +77,8 @@ def _blueprints() -> list[Blueprint]:
     from .accounts.views import bp as auth
     from .admin.privacy_views import bp as admin_privacy
     from .admin.views import bp as admin
+    from .assignments.peer_views import bp as peer
+    from .assignments.share_views import bp as share
     from .assignments.views import bp as assignments
     from .classes.views import bp as classes
     from .core.health import bp as health
@@ -94,7 +96,7 @@ def _blueprints() -> list[Blueprint]:
     from .teacher_track.trainer_views import bp as trainer
 
     return [pages, health, auth, oidc, student, classes, admin, admin_privacy, mydata, lessons, assignments, quizzes,
-            tpack, trainer, gradebook, lti, live, portable]
+            tpack, trainer, gradebook, lti, live, portable, peer, share]
 
 
 def _commands() -> list[click.Command]:

@@ -5,7 +5,7 @@ rendered HTML."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ from course.models import ClassMove, ClassTeacher, CoTeacherInvitation, TpackAns
 from course.quizzes import attempts
 from course.teacher_track import cohorts
 
+from .assignment_world import build_assignment_objects
 from .conftest import csrf_token
 from .quiz_support import right_answers
 
@@ -72,6 +73,8 @@ class World:
     invitations: dict[str, int]  # "own": class A invites the other teacher; "foreign": class B invites the owner
     moves: dict[str, int]  # "own": S1 asks to move from A to B; "foreign": S2 from B to A
     live: dict[str, object]  # class A's live lesson: its "session" id, "room" code, a "choice" for its first item
+    # "own" / "foreign" -> image, peer task, peer feedback and share link objects (tests/assignment_world.py)
+    assignment_objects: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 def _completed_scan(teacher: User) -> int:
@@ -138,6 +141,7 @@ def build_world(app: Flask) -> World:
         live_session = live_sessions.start(people["owner"].id, class_a.id, lesson.slug, content)
         first = live_sessions.resolve(content, lesson.slug, live_session.items[0])
         live = {"session": live_session.id, "room": live_session.room_code, "choice": first.options[0].id}
+        assignment_objects = build_assignment_objects(app, people, class_a, lesson.slug, submissions)
         return World(
             ids={role: person.id for role, person in people.items()},
             class_a=class_a.id,
@@ -158,6 +162,7 @@ def build_world(app: Flask) -> World:
             invitations=invitations,
             moves=moves,
             live=live,
+            assignment_objects=assignment_objects,
         )
 
 

@@ -13,8 +13,8 @@ COURSE = ROOT / "course"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
 # Modules that must stay free of Flask and of the database session: pure functions and content.
-PURE = ("course.content", "course.quizzes.grading", "course.quizzes.gift", "course.quizzes.moodle_xml",
-        "course.gradebook.analysis",
+PURE = ("course.content", "course.assignments.images", "course.assignments.peer_allocation",
+        "course.quizzes.grading", "course.quizzes.gift", "course.quizzes.moodle_xml", "course.gradebook.analysis",
         "course.teacher_track.radar", "course.teacher_track.tpack_profile", "course.oidc.providers",
         "course.oidc.claim_rules", "course.portable.cartridge", "course.portable.qti", "course.core.numbers")
 # Bottom to top: a package may import its own modules and packages on a lower layer, never higher.

@@ -107,6 +107,18 @@ assignments.version         GET    login     ok      404           404   404    
 assignments.queue           GET    login     403     403           ok    ok         404           403     ok    404
 assignments.review          GET    login     403     403           ok    ok         404           403     ok    404
 assignments.give_review     POST   login     403     403           ok    ok         404           403     ok    404
+assignments.image           GET    login     ok      404           ok    ok         404           404     ok    404
+peer.give                   GET    login     ok      404           404   404        404           404     404   404
+peer.save                   POST   login     ok      404           404   404        404           404     404   404
+peer.report                 POST   login     ok      404           404   404        404           404     404   404
+peer.overview               GET    login     403     403           ok    ok         404           403     ok    404
+peer.settings               POST   login     403     403           ok    ok         404           403     ok    404
+peer.decide                 POST   login     403     403           ok    ok         404           403     ok    404
+share.create                POST   login     ok      404           404   404        404           404     404   404
+share.revoke                POST   login     ok      404           404   404        404           404     404   404
+share.show                  GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
+share.comment               POST   ok        ok      ok            ok    ok         ok            ok      ok    ok
+share.image                 GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
 quizzes.show                GET    login     ok      ok            ok    ok         ok            ok      ok    ok
 quizzes.start               POST   login     ok      ok            ok    ok         ok            ok      ok    ok
 quizzes.attempt             GET    login     ok      404           404   404        404           404     404   404
@@ -251,6 +263,9 @@ def url_values(endpoint: str, arguments: set[str], world: World, *, target: str 
         "room": world.live["room"],
         "action": "reveal",
         "name": SCHOOL,
+        "size": "klein",
+        "verdict": "verbergen",
+        **world.assignment_objects["own" if target == "own" else "foreign"],
     }
     if "slug" in arguments:
         values["slug"] = slug_for(endpoint, world)
@@ -296,6 +311,9 @@ def form_data(endpoint: str, role: str, world: World) -> dict[str, Any]:
         "live.start": {"class_id": world.class_a, "lesson": world.lesson_slug},
         "live.join": {"code": world.live["room"]},
         "live.answer": {"position": 0, "choice": world.live["choice"]},
+        "peer.save": {"top": "Duidelijk.", "tip": "Noem een voorbeeld."},
+        "peer.settings": {"enabled": "y", "anonymous": "y"},
+        "share.comment": {"name": "Mevrouw de Boer", "comment": "Mooi werk."},
     }
     return dict(forms.get(endpoint, {}))
 
@@ -425,6 +443,9 @@ def test_authorization(app, client, world, school_sign_in, endpoint, method, rol
     )
 
 
+# A student's own objects (image, feedback task, feedback received, share link), asked about by S1.
+STUDENT_FOREIGN = {"assignments.image", "peer.give", "peer.save", "peer.report", "share.revoke"}
+
 # Endpoints whose URL names an object besides class A. Asked by someone who may see class A (its
 # owner), the trainer who has a cohort, or S1, about an object that is not theirs: always 404.
 FOREIGN = sorted(
@@ -454,6 +475,7 @@ FOREIGN = sorted(
         "trainer.export",
         "trainer.promote",
         "trainer.remove_member",
+        *STUDENT_FOREIGN,
     }
 )
 
@@ -461,7 +483,7 @@ FOREIGN = sorted(
 def foreign_asker(endpoint: str) -> str:
     if endpoint.startswith("trainer."):
         return "trainer"
-    if endpoint.startswith("quizzes.") or endpoint == "assignments.version":
+    if endpoint.startswith("quizzes.") or endpoint == "assignments.version" or endpoint in STUDENT_FOREIGN:
         return "student"
     return "owner"
 
@@ -505,7 +527,12 @@ def test_get_requests_change_nothing(app, client, world, role):
     before = snapshot(app)
     for endpoint in GETS:
         call(app, client, world, endpoint, "GET", role).close()
-    assert snapshot(app) == before
+    after = snapshot(app)
+    # The one write a GET makes: the audit log notes that the supervisor's link was opened.
+    views = [row for row in after["audit_events"] if row[3] == "share.view"]
+    assert len(views) == 1
+    after["audit_events"] = [row for row in after["audit_events"] if row[3] != "share.view"]
+    assert after == before
 
 
 def test_every_post_needs_the_csrf_token(app, client, world):

@@ -98,6 +98,9 @@ PAGES = [
     Page("live.board", "owner", lambda w: {"session_id": w.live["session"]}),
     Page("live.room", "student", lambda w: {"room": w.live["room"]}),
     Page("live.join", "student"),
+    Page("peer.give", "student", lambda w: {"task_id": w.assignment_objects["own"]["task_id"]}),
+    Page("peer.overview", "owner", lambda w: {"class_id": w.class_a, "slug": w.lesson_slug}),
+    Page("share.show", "anonymous", lambda w: {"link": w.assignment_objects["own"]["link"]}),
 ]
 
 

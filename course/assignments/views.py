@@ -1,10 +1,11 @@
-"""Assignments: the student writes, saves a draft and hands in; the teacher of the class works
-through a queue and gives a status and feedback. Text is rendered and sanitised once, when it
-is stored (progress.hand_in / progress.review), never per page view."""
+"""Assignments: the student writes, saves a draft and hands in (with up to three images); the
+teacher of the class works through a queue and gives a status, rubric levels and feedback. Text is
+rendered and sanitised once, when it is stored (progress.hand_in / progress.review), never per page
+view. Peer feedback and the supervisor's link have pages of their own (peer_views, share_views)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import ColumnElement, Select, Subquery, and_, func, select
@@ -18,10 +19,14 @@ from ..content.lesson_files import Lesson
 from ..core.access import role_required
 from ..core.content_store import catalog
 from ..core.extensions import db
+from ..core.forms import ActionForm
 from ..core.text import clean_text
 from ..lessons import progress
 from ..lessons.lookup import assignment_html, lesson_or_404
-from ..models import Enrolment, Review, SchoolClass, Submission, User
+from ..models import Enrolment, Review, SchoolClass, Submission, SubmissionImage, User
+from . import forms as extra_forms
+from . import media, peer, share
+from .images import MAX_BYTES, MAX_IMAGES, ImageError, clean_image
 
 bp = Blueprint("assignments", __name__)
 
@@ -39,6 +44,7 @@ class AssignmentForm(FlaskForm):
         description=TEXT_HINT,
         render_kw={"rows": 16, "spellcheck": "true"},
     )
+    images = extra_forms.images_field()
     save = SubmitField("Concept opslaan")
     hand_in = SubmitField("Inleveren")
 
@@ -56,6 +62,30 @@ class ReviewForm(FlaskForm):
         description="Verplicht bij 'Moet beter': schrijf wat de student moet verbeteren. " + TEXT_HINT,
         render_kw={"rows": 8},
     )
+
+
+@bp.url_value_preprocessor
+def _room_for_images(endpoint: str | None, values: dict | None) -> None:
+    """Hand-ins carry up to three images; every other request keeps the app's small limit. Runs
+    before any before_request hook (CSRF reads the form there)."""
+    if endpoint == "assignments.save":
+        request.max_content_length = MAX_IMAGES * MAX_BYTES + 2 * 1024 * 1024
+
+
+@bp.app_context_processor
+def _image_urls() -> dict[str, object]:
+    def own_image_url(picture: SubmissionImage, small: bool) -> str:
+        if small:
+            return url_for("assignments.image", image_id=picture.id, size="klein")
+        return url_for("assignments.image", image_id=picture.id)
+
+    return {"own_image_url": own_image_url}
+
+
+def _rubric_review_form(slug: str) -> type[ReviewForm]:
+    """The review form with one optional level per criterion of the lesson's rubric."""
+    rubric = catalog().rubrics.get(slug)
+    return type("RubricReviewForm", (ReviewForm,), extra_forms.level_fields(rubric, required=False))
 
 
 def _lesson_with_assignment(slug: str) -> Lesson:
@@ -154,17 +184,49 @@ def save(slug: str) -> str | Response:
     if not progress.counts_for(current_user):
         flash("Voorbeeldweergave: je tekst is niet opgeslagen en niet ingeleverd.", "info")
         return _render_write(lesson, form)
+    files = [f for f in (form.images.data or []) if f and f.filename]
+    cleaned = []
+    if form.hand_in.data and files:
+        try:
+            cleaned = _clean_uploads(files)
+        except ImageError as err:
+            form.images.errors = [*form.images.errors, str(err)]
+            return _render_write(lesson, form)
     try:
         if form.hand_in.data:
-            submission = progress.hand_in(current_user.id, lesson.slug, form.body.data or "")
-            flash(f"Ingeleverd als versie {submission.version}. Je docent krijgt hem te zien.", "success")
+            submission = progress.hand_in(
+                current_user.id, lesson.slug, form.body.data or "", attach=media.attacher(cleaned)
+            )
+            peer.after_hand_in(submission)
+            removed = " De verborgen gegevens (zoals de plek) zijn uit je afbeeldingen gehaald." if cleaned else ""
+            flash(f"Ingeleverd als versie {submission.version}. Je docent krijgt hem te zien.{removed}", "success")
         else:
             progress.save_draft(current_user.id, lesson.slug, form.body.data or "")
             flash("Je concept is opgeslagen. Je kunt later verder schrijven.", "success")
+            if files:
+                for upload in files:
+                    upload.close()
+                flash("Afbeeldingen bewaren we pas als je inlevert. Kies ze dan opnieuw.", "info")
     except progress.ProgressError as err:
         form.body.errors = [*form.body.errors, err.message]
         return _render_write(lesson, form)
     return redirect(url_for("assignments.write", slug=lesson.slug))
+
+
+def _clean_uploads(files: list) -> list:
+    try:
+        if len(files) > MAX_IMAGES:
+            raise ImageError(f"Je kunt hoogstens {MAX_IMAGES} afbeeldingen per versie inleveren.")
+        cleaned = []
+        for number, upload in enumerate(files, start=1):
+            try:
+                cleaned.append(clean_image(upload.stream.read(MAX_BYTES + 1)))
+            except ImageError as err:
+                raise ImageError(f"Afbeelding {number}: {err}") from None
+        return cleaned
+    finally:
+        for upload in files:
+            upload.close()
 
 
 def _render_write(lesson: Lesson, form: AssignmentForm) -> str:
@@ -172,6 +234,8 @@ def _render_write(lesson: Lesson, form: AssignmentForm) -> str:
     versions = progress.submissions_for(current_user.id, lesson.slug) if counted else []
     latest = versions[-1] if versions else None
     review = latest.latest_review if latest else None
+    ids = [v.id for v in versions]
+    received = peer.received_by(current_user.id, ids) if counted else []
     return render_template(
         "assignments/write.html",
         lesson=lesson,
@@ -183,7 +247,22 @@ def _render_write(lesson: Lesson, form: AssignmentForm) -> str:
         status=_status(latest),
         preview=not counted,
         in_class=_in_a_class(current_user.id) if counted else True,
+        rubric=catalog().rubrics.get(lesson.slug),
+        images=media.images_of(ids),
+        rubric_levels=media.rubric_levels_of(versions),
+        peer_tasks=peer.tasks_for(current_user.id, lesson.slug) if counted else [],
+        peer_received=received,
+        peer_names=peer.reviewer_names(received),
+        shares=share.shares_of(current_user.id, lesson.slug) if counted else [],
+        share_link=_share_link,
+        share_active=share.is_active,
+        supervisor_comments=share.comments_on(ids),
+        report_form=ActionForm(),
     )
+
+
+def _share_link(item) -> str:
+    return url_for("share.show", link=share.token(item, current_app.secret_key.encode()), _external=True)
 
 
 def _in_a_class(student_id: int) -> bool:
@@ -209,7 +288,21 @@ def version(submission_id: int) -> str:
         submission=submission,
         lesson=catalog().lessons.get(submission.lesson_slug),
         status=_status(submission),
+        images=media.images_of([submission.id]),
+        rubric_levels=media.rubric_levels_of([submission]),
     )
+
+
+@bp.get("/assignments/images/<id:image_id>")
+@bp.get("/assignments/images/<id:image_id>/<any(klein):size>")
+@login_required
+def image(image_id: int, size: str = "") -> Response:
+    """An image of a version, for its student, the teachers of its class and the classmates asked
+    to give feedback on it; anyone else gets 404."""
+    found = media.image_for_viewer(current_user, image_id)
+    if found is None:
+        abort(404)
+    return media.image_response(found, thumbnail=size == "klein")
 
 
 # --- the teacher's side ---------------------------------------------------------------------------
@@ -225,6 +318,7 @@ def queue(class_id: int) -> str:
         queue=assignment_queue(school_class.id),
         reviewed=recent_reviews(school_class.id),
         lessons=catalog().lessons,
+        peer_on=peer.switched_on(school_class.id),
     )
 
 
@@ -233,7 +327,18 @@ def queue(class_id: int) -> str:
 def review(class_id: int, submission_id: int) -> str:
     school_class = class_for_teacher_or_404(current_user, class_id)
     submission = _submission_or_404(school_class.id, submission_id)
-    return _render_review(school_class, submission, ReviewForm())
+    form = _rubric_review_form(submission.lesson_slug)(data=_last_levels(submission))
+    return _render_review(school_class, submission, form)
+
+
+def _last_levels(submission: Submission) -> dict[str, str]:
+    """The levels of the latest review, so a second look starts where the first one ended."""
+    rubric = catalog().rubrics.get(submission.lesson_slug)
+    last = submission.latest_review
+    chosen = progress.rubric_levels(last.id) if last is not None else None
+    if rubric is None or not chosen:
+        return {}
+    return {f"level_{i}": chosen[c.name] for i, c in enumerate(rubric.criteria, start=1) if c.name in chosen}
 
 
 @bp.post("/teacher/classes/<id:class_id>/assignments/<id:submission_id>")
@@ -241,11 +346,15 @@ def review(class_id: int, submission_id: int) -> str:
 def give_review(class_id: int, submission_id: int) -> str | Response:
     school_class = class_for_teacher_or_404(current_user, class_id)
     submission = _submission_or_404(school_class.id, submission_id)
-    form = ReviewForm()
+    rubric = catalog().rubrics.get(submission.lesson_slug)
+    form = _rubric_review_form(submission.lesson_slug)()
     if not form.validate_on_submit():
         return _render_review(school_class, submission, form)
     try:
-        made = progress.review(submission, current_user.id, form.status.data, form.feedback.data or "")
+        made = progress.review(
+            submission, current_user.id, form.status.data, form.feedback.data or "",
+            levels=extra_forms.chosen_levels(form, rubric),
+        )
     except progress.ProgressError as err:
         target = form.feedback if err.field == "feedback" else form.status
         target.errors = [*target.errors, err.message]
@@ -288,4 +397,9 @@ def _render_review(school_class: SchoolClass, submission: Submission, form: Revi
         form=form,
         status=_status(submission),
         waiting=len(waiting),
+        rubric=catalog().rubrics.get(submission.lesson_slug),
+        images=media.images_of([v.id for v in versions]),
+        rubric_levels=media.rubric_levels_of(versions),
+        peer_on=peer.is_on(school_class.id, submission.lesson_slug),
+        supervisor_comments=share.comments_on([v.id for v in versions]),
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import Problem
 from .lesson_files import Competence, Lesson, TrainerSession, load_competences, load_lessons, load_trainer_sessions
 from .quiz_files import Quiz, display_path, load_misconceptions, load_quizzes
+from .rubrics import Rubric, load_rubrics
 from .statements import LiveMoment, load_statements
 
 
@@ -23,6 +24,7 @@ class Catalog:
     quizzes_dir: Path
     tpack: object | None = None
     live: dict[str, LiveMoment] = field(default_factory=dict)  # lesson slug -> statements for the live lesson
+    rubrics: dict[str, Rubric] = field(default_factory=dict)  # lesson slug -> rubric from its guide
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -64,6 +66,8 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
         lessons_dir, set(lessons), misconceptions, _slugs_in_broken_lesson_files(lessons_dir, lessons)
     )
     problems += found
+    rubrics, found = load_rubrics(lessons, lessons_dir.parent)
+    problems += found
     sessions: list[TrainerSession] = []
     if (lessons_dir / "trainer").is_dir():
         sessions, found = load_trainer_sessions(lessons_dir / "trainer")
@@ -85,6 +89,7 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
         quizzes_dir=quizzes_dir,
         tpack=tpack,
         live=live,
+        rubrics=rubrics,
         problems=sorted(set(problems)),
     )
 

@@ -43,6 +43,14 @@ ACTION_LABELS = {
     "lti.registration_invite": "Koppellink voor een leerplatform gemaakt",
     "lti.platform_registered": "Leerplatform gekoppeld",
     "lti.course_linked": "Cursus op het leerplatform aan een klas gekoppeld",
+    "peer.switch": "Peerfeedback aan- of uitgezet",
+    "peer.report": "Reactie van een klasgenoot gemeld",
+    "peer.hide": "Reactie van een klasgenoot verborgen",
+    "peer.show": "Reactie van een klasgenoot weer getoond",
+    "share.create": "Opdracht gedeeld met de praktijkopleider",
+    "share.view": "Gedeelde opdracht bekeken via de link",
+    "share.comment": "Praktijkopleider heeft gereageerd",
+    "share.revoke": "Link voor de praktijkopleider ingetrokken",
 }
 
 

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -25,6 +26,9 @@ from ..core.numbers import whole_percent
 from ..core.text import spreadsheet_cell, xml_safe
 from .analysis import QuizAnalysis
 from .grid import Grid, QuizCell, StudentRow, rounded
+
+if TYPE_CHECKING:  # the rows come from the database; this module only lays them out
+    from .assignment_columns import AssignmentExtras
 
 Cell = str | int | Decimal | None
 Table = tuple[list[str], list[list[Cell]]]
@@ -190,3 +194,29 @@ def to_xlsx(sheets: Sequence[tuple[str, Table]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# -- rubric levels and peer feedback, appended after the grid's own columns ------------------------
+
+
+def with_assignment_columns(table: Table, grid: Grid, rows: Sequence[StudentRow], extras: AssignmentExtras) -> Table:
+    """Per assignment: the rubric levels of the newest review ("criterion: level; ...") and how many
+    peer feedbacks the student gave and received. Rows are in the same order as ``rows``."""
+    header, body = table
+    lessons = [lesson for lesson in grid.lessons if lesson.assignment is not None]
+    header = header + [
+        column for lesson in lessons for column in (
+            f"Les {lesson.number} rubric", f"Les {lesson.number} peerfeedback gegeven",
+            f"Les {lesson.number} peerfeedback ontvangen",
+        )
+    ]  # fmt: skip
+    new_body = []
+    for values, row in zip(body, rows, strict=True):
+        added: list[Cell] = []
+        for lesson in lessons:
+            key = (row.student_id, lesson.slug)
+            levels = extras.rubric.get(key)
+            added += ["; ".join(f"{c}: {lvl}" for c, lvl in levels.items()) if levels else None,
+                      extras.given[key], extras.received[key]]
+        new_body.append(values + added)
+    return header, new_body

@@ -28,6 +28,7 @@ from ..models import SchoolClass
 from ..quizzes.attempts import voided_question_ids
 from ..quizzes.forms import KIND_NAMES, format_points, review
 from . import analysis, exports, loaders
+from .assignment_columns import load_extras, review_levels
 from .grid import ASSIGNMENT_LABELS, SORTS, arrange, load_grid, rounded
 
 bp = Blueprint("gradebook", __name__, url_prefix="/teacher/gradebook")
@@ -136,7 +137,8 @@ def grid(class_id: int) -> str:
 def export_grid(class_id: int, fmt: str) -> Response:
     school_class = _class(class_id)
     data = load_grid(school_class.id, catalog())
-    table = exports.grid_table(data, arrange(data, "name"))
+    rows = arrange(data, "name")
+    table = exports.with_assignment_columns(exports.grid_table(data, rows), data, rows, load_extras(school_class.id))
     name = exports.file_name("cijfers", school_class.name, _today().date(), fmt)
     if fmt == "csv":
         return download(exports.to_csv(table, dutch=_dutch_csv()), name, exports.CSV_MIMETYPE)
@@ -170,6 +172,8 @@ def student(class_id: int, student_id: int) -> str:
         quizzes=catalog().quizzes,
         lessons=catalog().lessons,
         labels=ASSIGNMENT_LABELS,
+        extras=load_extras(school_class.id),
+        rubric_levels=review_levels([v for versions in work.submissions.values() for v in versions]),
         **_links(school_class),
     )
 

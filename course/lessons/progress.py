@@ -7,6 +7,7 @@ page view. Staff walk through lessons as a preview: nothing they do is stored (`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -23,7 +24,17 @@ from ..content.render import render_user_text
 from ..core.audit import record
 from ..core.driver_select import DriverSelect
 from ..core.extensions import db
-from ..models import REVIEW_STATUSES, AssignmentDraft, LessonProgress, QuizAttempt, Review, Submission, User, utcnow
+from ..models import (
+    REVIEW_STATUSES,
+    AssignmentDraft,
+    LessonProgress,
+    QuizAttempt,
+    Review,
+    RubricScore,
+    Submission,
+    User,
+    utcnow,
+)
 from ..quizzes.results import QuizStanding, standings
 
 NOT_STARTED, BUSY, DONE = "not_started", "busy", "done"
@@ -367,9 +378,12 @@ def save_draft(student_id: int, slug: str, text: str) -> AssignmentDraft:
     return draft
 
 
-def hand_in(student_id: int, slug: str, text: str) -> Submission:
+def hand_in(
+    student_id: int, slug: str, text: str, attach: Callable[[Submission], None] | None = None
+) -> Submission:
     """Store a new version, rendered and sanitised once, here. The same text twice is refused, so a
-    double click never makes two versions; the version number is unique, so neither do two at once."""
+    double click never makes two versions; the version number is unique, so neither do two at once.
+    ``attach`` adds rows that belong to the version (its images) in the same transaction."""
     text = _checked(text)
     if not text:
         raise ProgressError("body", "Je tekst is nog leeg. Schrijf eerst je opdracht en lever dan in.")
@@ -396,6 +410,9 @@ def hand_in(student_id: int, slug: str, text: str) -> Submission:
         body_html=render_user_text(text),
     )
     db.session.add(submission)
+    if attach is not None:
+        db.session.flush()
+        attach(submission)
     try:
         db.session.commit()
     except IntegrityError:
@@ -404,9 +421,11 @@ def hand_in(student_id: int, slug: str, text: str) -> Submission:
     return submission
 
 
-def review(submission: Submission, teacher_id: int, status: str, feedback: str) -> Review | None:
-    """Add a review to the newest version. Returns None when the same review is already there
-    (a double click), so it is stored once."""
+def review(
+    submission: Submission, teacher_id: int, status: str, feedback: str, levels: dict[str, str] | None = None
+) -> Review | None:
+    """Add a review to the newest version, with the rubric level chosen per criterion. Returns None
+    when the same review is already there (a double click), so it is stored once."""
     if status not in REVIEW_STATUSES:
         raise ProgressError("status", "Kies of de opdracht goed is of beter moet.")
     feedback = normalise_text(feedback)
@@ -426,7 +445,8 @@ def review(submission: Submission, teacher_id: int, status: str, feedback: str) 
         raise ProgressError("status", "De student heeft intussen een nieuwere versie ingeleverd. Beoordeel die.")
     last = submission.latest_review
     if last is not None and last.status == status and last.feedback_text == feedback:
-        return None
+        if (rubric_levels(last.id) or {}) == (levels or {}):
+            return None
     result = Review(
         submission=submission,
         teacher_id=teacher_id,
@@ -435,6 +455,8 @@ def review(submission: Submission, teacher_id: int, status: str, feedback: str) 
         feedback_html=render_user_text(feedback) if feedback else "",
     )
     db.session.add(result)
+    if levels:
+        db.session.add(RubricScore(review=result, levels=levels))
     # Status and feedback affect a grade: the log says who gave which status when (not the text).
     record(
         db.session.get(User, teacher_id),
@@ -447,6 +469,11 @@ def review(submission: Submission, teacher_id: int, status: str, feedback: str) 
     )
     db.session.commit()
     return result
+
+
+def rubric_levels(review_id: int) -> dict[str, str] | None:
+    """The rubric levels a teacher chose with one review (criterion -> level)."""
+    return db.session.scalar(select(RubricScore.levels).where(RubricScore.review_id == review_id))
 
 
 def own_submission(student_id: int, submission_id: int) -> Submission | None:

@@ -12,6 +12,7 @@ from .accounts import (
     User,
     new_join_code,
 )
+from .assignments import PEER_STATES, PeerReview, PeerSetting, RubricScore, SubmissionImage, SupervisorShare
 from .audit import AuditEvent, LoginFailure
 from .base import Base, utcnow
 from .learning import REVIEW_STATUSES, AssignmentDraft, LessonProgress, Review, Submission
@@ -32,6 +33,12 @@ from .quizzing import AttemptItem, QuizAttempt, VoidedQuestion
 from .teacher_track import Attendance, Cohort, CohortMember, TpackAnswer, TpackScan, new_invite_code
 
 __all__ = [
+    "SupervisorShare",
+    "SubmissionImage",
+    "RubricScore",
+    "PeerSetting",
+    "PeerReview",
+    "PEER_STATES",
     "REVIEW_STATUSES",
     "ROLES",
     "AssignmentDraft",

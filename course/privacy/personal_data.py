@@ -25,13 +25,17 @@ from ..models import (
     ExternalIdentity,
     LessonProgress,
     LoginFailure,
+    PeerReview,
     QuizAttempt,
     Review,
     SchoolClass,
     Submission,
+    SubmissionImage,
+    SupervisorShare,
     TpackScan,
     User,
 )
+from .assignment_data import assignment_extras
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,35 @@ def data_categories(
             storage=DATABASE,
             security=BASELINE_SECURITY + " Tekst van studenten wordt opgeschoond (bleach) voordat hij wordt getoond.",
             deletion=PURGE_WITH_CLASS,
+        ),
+        DataCategory(
+            "Afbeeldingen bij je opdrachten",
+            "De afbeeldingen die je bij een versie inlevert (hoogstens drie), verkleind en opnieuw opgeslagen. "
+            "Verborgen gegevens in de foto, zoals de plek en het toestel, halen we er meteen uit.",
+            "Zodat je kunt laten zien wat je hebt gemaakt, zoals een schermafbeelding van je profiel.",
+            "Jij, de docenten van je klas en, als peerfeedback aanstaat, de klasgenoten die feedback op je werk "
+            "geven. Je praktijkopleider alleen als jij een link deelt.",
+            after_archive,
+            "delete",
+        ),
+        DataCategory(
+            "Peerfeedback",
+            "De feedback die je aan klasgenoten geeft en van hen krijgt: per criterium een niveau, één top en "
+            "één tip, en of je een reactie hebt gemeld.",
+            "Zodat je van elkaars werk leert, zoals in de les over feedback geven.",
+            "Jij, de klasgenoot om wie het gaat en de docenten van je klas. Bij anonieme peerfeedback ziet je "
+            "klasgenoot je naam niet.",
+            after_archive,
+            "delete",
+        ),
+        DataCategory(
+            "Link voor je praktijkopleider",
+            "Welke versie je deelde, wanneer, tot wanneer de link werkt, of je hem introk, en de ene reactie met "
+            "naam die je praktijkopleider gaf. Het logboek noteert delen, bekijken en intrekken.",
+            "Zodat je praktijkopleider je werk kan lezen zonder account, en jij en je docent zijn reactie lezen.",
+            "Jij, de docenten van je klas, en wie de link heeft zolang hij werkt (hoogstens 14 dagen).",
+            after_archive,
+            "delete",
         ),
         DataCategory(
             "Je quizpogingen",
@@ -366,6 +399,7 @@ def export_user_data(user: Person) -> dict[str, Any]:
     submissions = db.session.scalars(
         select(Submission).where(Submission.student_id == user.id).order_by(Submission.lesson_slug, Submission.version)
     ).all()
+    extras = assignment_extras(user.id, [s.id for s in submissions])
     attempts = db.session.scalars(
         select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.started_at)
     ).all()
@@ -408,11 +442,17 @@ def export_user_data(user: Person) -> dict[str, Any]:
                 "text": s.body_text,
                 "submitted_at": _when(s.submitted_at),
                 "reviews": [
-                    {"status": r.status, "feedback": r.feedback_text, "at": _when(r.created_at)} for r in s.reviews
+                    {"status": r.status, "feedback": r.feedback_text, "at": _when(r.created_at),
+                     "rubric": extras["rubric"].get(r.id, {})}
+                    for r in s.reviews
                 ],
+                "images": extras["images"].get(s.id, []),
             }
             for s in submissions
         ],
+        "peer_feedback_given": extras["given"],
+        "peer_feedback_received": extras["received"],
+        "supervisor_links": extras["shares"],
         "quiz_attempts": [
             {
                 "quiz": a.quiz_slug,
@@ -516,6 +556,12 @@ def delete_user(user: User, actor: Person | None) -> None:
         (ExternalIdentity, ExternalIdentity.user_id),
     ):
         db.session.execute(delete(model).where(column == user_id))
+    own_work = select(Submission.id).where(Submission.student_id == user_id)
+    db.session.execute(delete(SubmissionImage).where(SubmissionImage.submission_id.in_(own_work)))
+    db.session.execute(
+        delete(PeerReview).where(or_(PeerReview.reviewer_id == user_id, PeerReview.author_id == user_id))
+    )
+    db.session.execute(delete(SupervisorShare).where(SupervisorShare.student_id == user_id))
     for submission in db.session.scalars(select(Submission).where(Submission.student_id == user_id)):
         db.session.delete(submission)
     for attempt in db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user_id)):

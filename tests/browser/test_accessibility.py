@@ -85,6 +85,7 @@ def _world(app: Flask) -> World:
     token, _ = quizzes.take(quiz, answers)
     open_token = quizzes.start_token(quiz.slug)
 
+    peer_task, share_path = _peer_and_share(app, school_class.id, lesson.slug, student_id, teacher_id)
     with app.app_context():
         submission_id = db.session.query(Submission.id).filter_by(student_id=student_id).scalar()
         instrument = catalog().tpack
@@ -156,8 +157,31 @@ def _world(app: Flask) -> World:
         Spec("beheer: logboek", admin, "/admin/audit"),
         Spec("beheer: privacydocumenten", admin, "/admin/privacy/"),
         Spec("beheer: dpia-voortoets", admin, "/admin/privacy/dpia"),
+        Spec("leerling: peerfeedback geven", s, f"/assignments/peerfeedback/{peer_task}"),
+        Spec("docent: peerfeedback", t, f"/teacher/classes/{class_id}/peerfeedback/{lesson.slug}"),
+        Spec("praktijkopleider", ANONYMOUS, share_path),
     ]
     return World(specs, s, t, lesson.slug, quiz.slug, open_token, open_scan)
+
+
+def _peer_and_share(app: Flask, class_id: int, slug: str, student_id: int, teacher_id: int) -> tuple[int, str]:
+    """A classmate's work to give feedback on (peer feedback on), and the student's share link."""
+    from course.accounts import rules as accounts
+    from course.assignments import peer, share
+    from course.core.extensions import db
+    from course.lessons import progress
+    from course.models import PeerReview, SchoolClass, Submission, User
+
+    classmate_id = make_user(app, "a11y-klasgenoot", name="Mohammed")
+    with app.app_context():
+        accounts.enrol(db.session.get(SchoolClass, class_id), db.session.get(User, classmate_id))
+        db.session.commit()
+        progress.hand_in(classmate_id, slug, "Ik ben een **producer**: ik maak video's.")
+        peer.switch(class_id, slug, True, True, db.session.get(User, teacher_id))
+        task = db.session.query(PeerReview).filter_by(reviewer_id=student_id).first()
+        student = db.session.get(User, student_id)
+        made = share.create(student, db.session.query(Submission).filter_by(student_id=student_id).one())
+        return task.id, f"/praktijk/{share.token(made, app.secret_key.encode())}"
 
 
 # The names are fixed here so pytest can list the tests before the world exists.
@@ -171,6 +195,7 @@ PAGE_NAMES = [
     "trainer: start", "trainer: groepen", "trainer: groep", "trainer: groep te klein",
     "leerling: mijn gegevens", "beheer: medewerkers", "beheer: medewerker", "beheer: logboek",
     "beheer: privacydocumenten", "beheer: dpia-voortoets",
+    "leerling: peerfeedback geven", "docent: peerfeedback", "praktijkopleider",
 ]
 
 

@@ -163,6 +163,15 @@ def data_categories(
             "geven. Je praktijkopleider alleen als jij een link deelt.",
             after_archive,
             "delete",
+            data_subjects="Studenten; op een schermafbeelding kunnen ook anderen staan.",
+            legal_basis="public_task",
+            recipients="Docenten van de klas; klasgenoten die peerfeedback geven; de praktijkopleider met een "
+                       "gedeelde link (alleen die versie).",
+            storage=DATABASE + " De afbeeldingen staan in de database, niet los op schijf.",
+            security=BASELINE_SECURITY + " Elk bestand wordt als afbeelding gecontroleerd en opnieuw opgeslagen "
+                     "zonder EXIF (ook zonder GPS-locatie); alleen via een route die de rechten controleert, "
+                     "met no-store.",
+            deletion=PURGE_WITH_CLASS,
         ),
         DataCategory(
             "Peerfeedback",
@@ -173,6 +182,13 @@ def data_categories(
             "klasgenoot je naam niet.",
             after_archive,
             "delete",
+            data_subjects="Studenten (wie feedback geeft en wie hem krijgt).",
+            legal_basis="public_task",
+            recipients="De student om wie het gaat en de docenten van de klas; de naam van de gever alleen als "
+                       "de docent niet voor anoniem koos.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY + " Een gemelde reactie is verborgen tot de docent beslist.",
+            deletion=PURGE_WITH_CLASS,
         ),
         DataCategory(
             "Link voor je praktijkopleider",
@@ -182,6 +198,14 @@ def data_categories(
             "Jij, de docenten van je klas, en wie de link heeft zolang hij werkt (hoogstens 14 dagen).",
             after_archive,
             "delete",
+            data_subjects="Studenten; de praktijkopleider (de naam bij de reactie).",
+            legal_basis="public_task",
+            recipients="De praktijkopleider die de link krijgt (alleen de gedeelde versie, hoogstens 14 dagen); "
+                       "de student en de docenten van de klas.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY + " De link is een HMAC onder de geheime sleutel: een kopie van de "
+                     "database alleen opent niets. De student kan hem altijd intrekken.",
+            deletion=PURGE_WITH_CLASS,
         ),
         DataCategory(
             "Je quizpogingen",

@@ -29,7 +29,8 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
-def _stored(url: str) -> tuple[dict[int, int], int]:
+def stored_attempts(url: str) -> tuple[dict[int, int], int]:
+    """(submitted attempts per user, attempt items in all): what "stored exactly once" is read from."""
     from course.models import AttemptItem, QuizAttempt
 
     engine = create_engine(url)
@@ -84,7 +85,7 @@ def measure(rounds: int = 3) -> dict[str, Any]:
                 timings = burst_round(base, seeded.students[r * STUDENTS : (r + 1) * STUDENTS], form)
                 p95s.append(percentile(timings, 0.95))
                 maxes.append(max(timings))
-        per_user, items = _stored(url)
+        per_user, items = stored_attempts(url)
     from course.content.catalog import load_catalog
 
     from .server import ROOT

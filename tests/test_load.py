@@ -9,12 +9,11 @@ import time
 
 import pytest
 import requests
-from sqlalchemy import create_engine, func, select
 
+from bench.burst import stored_attempts
 from bench.clients import Student, at_once
 from bench.server import STUDENT_PASSWORD, gunicorn, gunicorn_server, seed
 from course.content.catalog import load_catalog
-from course.models import AttemptItem, QuizAttempt
 
 from .conftest import ON_POSTGRES, ROOT
 from .quiz_support import form_data, right_answers
@@ -41,21 +40,6 @@ def started_students(base, usernames, close_later):
     return students, [student.start_quiz(QUIZ) for student in students]
 
 
-def stored(database_url):
-    engine = create_engine(database_url)
-    with engine.connect() as conn:
-        per_user = dict(
-            conn.execute(
-                select(QuizAttempt.user_id, func.count())
-                .where(QuizAttempt.submitted_at.is_not(None))
-                .group_by(QuizAttempt.user_id)
-            ).all()
-        )
-        items = conn.execute(select(func.count()).select_from(AttemptItem)).scalar()
-    engine.dispose()
-    return per_user, items
-
-
 @pytest.fixture
 def quiz_form():
     quiz = load_catalog(ROOT / "lessons", ROOT / "quizzes").quizzes[QUIZ]
@@ -76,7 +60,7 @@ def test_a_class_submits_the_same_quiz_at_the_same_moment(empty_database_url, qu
     failures = [r for _, r in results if isinstance(r, Exception) or r.status_code != 302]
     assert failures == []
     assert all("/review" in r.headers["Location"] for _, r in results)
-    per_user, items = stored(empty_database_url)
+    per_user, items = stored_attempts(empty_database_url)
     assert len(per_user) == CLASS_SIZE and set(per_user.values()) == {1}
     assert items == CLASS_SIZE * questions
 
@@ -95,7 +79,7 @@ def test_a_class_double_clicks_submit_and_still_stores_one_attempt_each(empty_da
         results = at_once(2 * count, submit_twice)
     statuses = {r.status_code if not isinstance(r, Exception) else repr(r) for _, r in results}
     assert statuses == {302}
-    per_user, items = stored(empty_database_url)
+    per_user, items = stored_attempts(empty_database_url)
     assert len(per_user) == count and set(per_user.values()) == {1}
     assert items == count * questions
 
@@ -139,7 +123,7 @@ def test_a_worker_killed_mid_burst_loses_no_acknowledged_submit_and_doubles_none
         retries = {i: retry_submit(students[i], started[i], form) for i in unanswered}
         assert killed and killed[0] not in server.worker_pids()  # gunicorn replaced the worker
     assert all(r.status_code == 302 and r.headers["Location"].endswith("/review") for r in retries.values())
-    per_user, items = stored(empty_database_url)
+    per_user, items = stored_attempts(empty_database_url)
     assert len(per_user) == CLASS_SIZE and set(per_user.values()) == {1}  # none lost, none doubled
     assert items == CLASS_SIZE * questions
 

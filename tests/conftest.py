@@ -237,3 +237,12 @@ def oidc_provider() -> Iterator[object]:
     ]
     with running_provider(clients) as provider:
         yield provider
+
+
+@pytest.fixture
+def course_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the module's lessons and quizzes that a test may break."""
+    lessons, quizzes = tmp_path / "lessons", tmp_path / "quizzes"
+    shutil.copytree(ROOT / "lessons", lessons)
+    shutil.copytree(ROOT / "quizzes", quizzes)
+    return lessons, quizzes

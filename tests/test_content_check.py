@@ -18,14 +18,6 @@ from course.content.errors import ContentError
 from .conftest import FIXTURES, ROOT
 
 
-@pytest.fixture
-def course_copy(tmp_path):
-    lessons, quizzes = tmp_path / "lessons", tmp_path / "quizzes"
-    shutil.copytree(ROOT / "lessons", lessons)
-    shutil.copytree(ROOT / "quizzes", quizzes)
-    return lessons, quizzes
-
-
 def break_course(lessons, quizzes):
     """Three mistakes an author really makes: a typo in a front-matter key, a lesson linking to a
     quiz file that was renamed, and a quiz option without feedback."""

@@ -17,14 +17,6 @@ CONTENT = FIXTURES / "content"
 TODAY = dt.date(2026, 12, 2)
 
 
-@pytest.fixture
-def course_copy(tmp_path):
-    lessons, quizzes = tmp_path / "lessons", tmp_path / "quizzes"
-    shutil.copytree(ROOT / "lessons", lessons)
-    shutil.copytree(ROOT / "quizzes", quizzes)
-    return lessons, quizzes
-
-
 def test_every_article_the_module_names_is_in_the_register_with_its_files():
     errors, _ = check_facts(ROOT / "lessons", ROOT / "quizzes", dt.date.today())
     assert [str(e) for e in errors] == []

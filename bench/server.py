@@ -19,7 +19,7 @@ import requests
 from sqlalchemy import insert
 
 ROOT = Path(__file__).resolve().parent.parent
-STUDENT_PASSWORD = "bench leerling wachtwoord"
+STUDENT_PASSWORD = "bench student wachtwoord"
 TEACHER_PASSWORD = "bench docent wachtwoord"
 
 

@@ -151,7 +151,7 @@ def test_text_is_rendered_once_when_handed_in(app, auth, client, monkeypatch):
 
 
 ATTACK = (
-    "<script>alert('leerling')</script>\n\n"
+    "<script>alert('student')</script>\n\n"
     '[klik](javascript:alert(1)) en [ook](JaVaScRiPt:alert(2)) en <a href="javascript:alert(3)">a</a>\n\n'
     '<img src="x" onerror="alert(4)"> ![plaatje](javascript:alert(5))\n\n'
     "[data](data:text/html;base64,PHNjcmlwdD4=)"

@@ -35,7 +35,7 @@ def test_users_create_refuses_a_taken_username(runner):
 def test_demo_is_idempotent_and_prints_logins(app, runner, client, auth):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    assert "docent" in first.output and "leerling-demo-2026" in first.output
+    assert "docent" in first.output and "student-demo-2026" in first.output
     second = runner.invoke(args=["demo"])
     assert "nothing changed" in second.output
     with app.app_context():
@@ -43,7 +43,7 @@ def test_demo_is_idempotent_and_prints_logins(app, runner, client, auth):
         assert db.session.scalar(select(func.count()).select_from(User).where(User.is_student)) == 25
     assert auth.login("docent", "docent-demo-2026").status_code == 302
     auth.logout()
-    assert auth.login("leerling07", "leerling-demo-2026").status_code == 302
+    assert auth.login("student07", "student-demo-2026").status_code == 302
 
 
 def test_demo_gives_every_page_something_to_show(app, runner):

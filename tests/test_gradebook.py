@@ -192,7 +192,7 @@ def test_item_analysis_marks_a_question_everyone_got_right_as_undefined(app, aut
         quiz = catalog().quizzes[next(iter(catalog().lessons.values())).quiz]
     first, second = quiz.questions[0], quiz.questions[1]
     for n in range(10):
-        name = f"leerling{n}"
+        name = f"student{n}"
         user_id = auth.make_user(name)
         auth.enrol(name, class_id)
         answers = right_answers(quiz)

@@ -309,6 +309,6 @@ def test_demo_queue_has_work_for_the_teacher(app, runner, auth, client):
     html = client.get(f"/teacher/classes/{class_id}/assignments").get_data(as_text=True)
     assert f"Nog na te kijken ({len(queue)})" in html
     auth.logout()
-    auth.login("leerling01", "leerling-demo-2026")
+    auth.login("student01", "student-demo-2026")
     html = client.get("/student/").get_data(as_text=True)
     assert status_cell(html, lessons_of(app)[0]) == "Klaar"

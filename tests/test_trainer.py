@@ -158,8 +158,8 @@ def test_wrong_code_gives_a_dutch_error_and_keeps_the_input(app, trainer):
 
 def test_only_teachers_join(app, trainer):
     _, code = make_cohort(trainer)
-    trainer.make_user("leerling", "student")
-    assert join(app, "leerling", code).status_code == 403
+    trainer.make_user("student-lisa", "student")
+    assert join(app, "student-lisa", code).status_code == 403
 
 
 def test_attendance_is_saved_per_session(app, trainer, client):
@@ -341,8 +341,8 @@ def test_sessions_are_readable_by_teachers_and_trainers(app, trainer, client):
     assert f'href="/trainer/sessions/{sessions[1].slug}"' in page
     trainer.make_user("devries", "teacher")
     assert as_user(app, "devries").client.get(f"/trainer/sessions/{sessions[-1].slug}").status_code == 200
-    trainer.make_user("leerling", "student")
-    assert as_user(app, "leerling").client.get(f"/trainer/sessions/{sessions[0].slug}").status_code == 403
+    trainer.make_user("student-lisa", "student")
+    assert as_user(app, "student-lisa").client.get(f"/trainer/sessions/{sessions[0].slug}").status_code == 403
     assert client.get("/trainer/sessions/bestaat-niet").status_code == 404
 
 

@@ -12,7 +12,7 @@ from ..models import SchoolClass, User
 
 DEMO_CLASS_NAME = "Demo MV2A"
 DEMO_JOIN_CODE = "DEMO2026"
-STUDENT_PASSWORD = "leerling-demo-2026"
+STUDENT_PASSWORD = "student-demo-2026"
 STAFF = (
     ("docent", "Mevrouw De Vries", "docent-demo-2026", ("teacher",)),
     ("trainer", "Meneer Bakker", "trainer-demo-2026", ("teacher", "trainer")),
@@ -37,12 +37,12 @@ def demo_logins() -> list[DemoLogin]:
 
     logins = [DemoLogin("/".join(roles), username, password) for username, _, password, roles in STAFF]
     logins.append(DemoLogin("teacher", "collega1 … collega4", COLLEAGUE_PASSWORD))
-    logins.append(DemoLogin("student", "leerling01 … leerling25", STUDENT_PASSWORD))
+    logins.append(DemoLogin("student", "student01 … student25", STUDENT_PASSWORD))
     return logins
 
 
 def student_username(number: int) -> str:
-    return f"leerling{number:02d}"
+    return f"student{number:02d}"
 
 
 def load_demo() -> bool:

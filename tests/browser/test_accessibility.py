@@ -63,7 +63,7 @@ def _world(app: Flask) -> World:
     quiz = content.quizzes[lesson.quiz]
 
     teacher_id = make_user(app, "a11y-docent", "teacher", name="Docent Visser")
-    student_id = make_user(app, "a11y-leerling", name="Lisa")
+    student_id = make_user(app, "a11y-student", name="Lisa")
     with app.app_context():
         school_class = accounts.create_class(db.session.get(User, teacher_id), "MV3B", "2026-2027")
         accounts.enrol(school_class, db.session.get(User, student_id))
@@ -71,7 +71,7 @@ def _world(app: Flask) -> World:
         class_id = school_class.id
 
     student = Auth(app, app.test_client())
-    assert student.login("a11y-leerling").status_code == 302
+    assert student.login("a11y-student").status_code == 302
     lesson_url = f"/lessons/{lesson.slug}"
     assert student.post(f"{lesson_url}/done", token_from=lesson_url).status_code == 302
     write_url = f"/assignments/{lesson.slug}"
@@ -118,7 +118,7 @@ def _world(app: Flask) -> World:
         cohorts.join_cohort(db.session.get(User, teacher_id), code)
         db.session.commit()
 
-    s, t, tr = "a11y-leerling", "a11y-docent", "a11y-trainer"
+    s, t, tr = "a11y-student", "a11y-docent", "a11y-trainer"
     admin = "a11y-beheer"
     make_user(app, admin, "admin", name="Beheerder Bos")
     grid = f"/teacher/gradebook/{class_id}"
@@ -127,17 +127,17 @@ def _world(app: Flask) -> World:
         Spec("account maken", ANONYMOUS, "/signup"),
         Spec("privacy", ANONYMOUS, "/privacy"),
         Spec("bronnen", ANONYMOUS, "/credits"),
-        Spec("leerling: mijn lessen", s, "/student/"),
-        Spec("leerling: les 1", s, lesson_url),
-        Spec("leerling: opdracht", s, write_url),
-        Spec("leerling: quiz", s, f"/quizzes/{quiz.slug}"),
-        Spec("leerling: quizvragen", s, f"/quizzes/{quiz.slug}/attempts/{open_token}"),
-        Spec("leerling: quizuitslag", s, f"/quizzes/{quiz.slug}/attempts/{token}/review"),
+        Spec("student: mijn lessen", s, "/student/"),
+        Spec("student: les 1", s, lesson_url),
+        Spec("student: opdracht", s, write_url),
+        Spec("student: quiz", s, f"/quizzes/{quiz.slug}"),
+        Spec("student: quizvragen", s, f"/quizzes/{quiz.slug}/attempts/{open_token}"),
+        Spec("student: quizuitslag", s, f"/quizzes/{quiz.slug}/attempts/{token}/review"),
         Spec("docent: mijn klassen", t, "/teacher/classes/"),
         Spec("docent: klas", t, f"/teacher/classes/{class_id}"),
         Spec("docent: cijferlijst", t, grid),
         Spec("docent: itemanalyse", t, f"{grid}/quizzes/{quiz.slug}"),
-        Spec("docent: leerling", t, f"{grid}/students/{student_id}"),
+        Spec("docent: student", t, f"{grid}/students/{student_id}"),
         Spec("docent: poging", t, f"{grid}/attempts/{token}"),
         Spec("docent: denkfouten", t, f"{grid}/denkfouten"),
         Spec("docent: nakijken", t, f"/teacher/classes/{class_id}/assignments"),
@@ -151,13 +151,13 @@ def _world(app: Flask) -> World:
         Spec("trainer: groepen", tr, "/trainer/"),
         Spec("trainer: groep", tr, f"/trainer/cohorts/{full_id}"),
         Spec("trainer: groep te klein", tr, f"/trainer/cohorts/{empty_id}"),
-        Spec("leerling: mijn gegevens", s, "/account/data/"),
+        Spec("student: mijn gegevens", s, "/account/data/"),
         Spec("beheer: medewerkers", admin, "/admin/users"),
         Spec("beheer: medewerker", admin, f"/admin/users/{teacher_id}"),
         Spec("beheer: logboek", admin, "/admin/audit"),
         Spec("beheer: privacydocumenten", admin, "/admin/privacy/"),
         Spec("beheer: dpia-voortoets", admin, "/admin/privacy/dpia"),
-        Spec("leerling: peerfeedback geven", s, f"/assignments/peerfeedback/{peer_task}"),
+        Spec("student: peerfeedback geven", s, f"/assignments/peerfeedback/{peer_task}"),
         Spec("docent: peerfeedback", t, f"/teacher/classes/{class_id}/peerfeedback/{lesson.slug}"),
         Spec("praktijkopleider", ANONYMOUS, share_path),
     ]
@@ -187,15 +187,15 @@ def _peer_and_share(app: Flask, class_id: int, slug: str, student_id: int, teach
 # The names are fixed here so pytest can list the tests before the world exists.
 PAGE_NAMES = [
     "inloggen", "account maken", "privacy", "bronnen",
-    "leerling: mijn lessen", "leerling: les 1", "leerling: opdracht", "leerling: quiz", "leerling: quizvragen",
-    "leerling: quizuitslag",
-    "docent: mijn klassen", "docent: klas", "docent: cijferlijst", "docent: itemanalyse", "docent: leerling",
+    "student: mijn lessen", "student: les 1", "student: opdracht", "student: quiz", "student: quizvragen",
+    "student: quizuitslag",
+    "docent: mijn klassen", "docent: klas", "docent: cijferlijst", "docent: itemanalyse", "docent: student",
     "docent: poging", "docent: denkfouten", "docent: nakijken", "docent: beoordelen", "docent: tpack",
     "docent: tpack invullen", "docent: tpack uitslag", "docent: tpack vergelijken", "docent: meedoen",
     "trainer: start", "trainer: groepen", "trainer: groep", "trainer: groep te klein",
-    "leerling: mijn gegevens", "beheer: medewerkers", "beheer: medewerker", "beheer: logboek",
+    "student: mijn gegevens", "beheer: medewerkers", "beheer: medewerker", "beheer: logboek",
     "beheer: privacydocumenten", "beheer: dpia-voortoets",
-    "leerling: peerfeedback geven", "docent: peerfeedback", "praktijkopleider",
+    "student: peerfeedback geven", "docent: peerfeedback", "praktijkopleider",
 ]
 
 
@@ -298,7 +298,7 @@ def test_every_page_has_its_own_title_and_one_h1(pages_as, base_url, world):
 
 def test_lesson_page_reflows_at_200_percent_zoom(pages_as, base_url, world):
     """A 1280px wide screen at 200% zoom is 640 CSS pixels wide: nothing may stick out sideways."""
-    page = open_spec(pages_as, base_url, world, "leerling: les 1")
+    page = open_spec(pages_as, base_url, world, "student: les 1")
     page.set_viewport_size({"width": 640, "height": 400})
     wide, visible = page.evaluate(SIDEWAYS)
     assert wide <= visible, f"the lesson needs {wide}px at 200% zoom, the screen has {visible}px"

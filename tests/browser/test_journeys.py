@@ -207,7 +207,7 @@ def student_journey(state: dict[str, Any], new_page, base_url: str, live_app: Fl
     expect(page.locator(".flashes")).to_contain_text("Welkom, Sanne! Je zit nu in je klas.")
     expect(page.locator(".progress-line")).to_contain_text(f"0 van de {len(content.lessons)} lessen klaar")
     expect(page.locator("#klassen-kop + ul")).to_contain_text(made.name)
-    shoot(page, "leerling-start")
+    shoot(page, "student-start")
 
     page.get_by_role("link", name=f"Lees les {lesson.number}: {lesson.title}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Les {lesson.number}: {lesson.title}")
@@ -225,7 +225,7 @@ def student_journey(state: dict[str, Any], new_page, base_url: str, live_app: Fl
     expect(page.locator(".flashes")).to_contain_text("Ingeleverd als versie 1. Je docent krijgt hem te zien.")
     expect(page.locator("#status-kop + p")).to_contain_text("Versie 1 is ingeleverd")
     expect(page.locator(".versions .student-text strong")).to_have_text("netwerker")  # the markdown shows as bold text
-    shoot(page, "leerling-opdracht")
+    shoot(page, "student-opdracht")
 
     page.get_by_role("link", name=f"Les {lesson.number}: {lesson.title}").click()
     page.get_by_role("link", name="Maak de quiz over deze les").click()
@@ -266,7 +266,7 @@ def student_journey(state: dict[str, Any], new_page, base_url: str, live_app: Fl
     expect(row).to_contain_text("Ingeleverd")
     passed = "gehaald" if floor_percent >= quiz.policy.pass_percentage else "nog niet gehaald"
     expect(row).to_contain_text(f"{floor_percent}% {passed}")
-    shoot(page, "leerling-dashboard")
+    shoot(page, "student-dashboard")
 
     work = StudentWork("Sanne", "sanne17", essay, score, collapse(wrong.text))
     state["journey1"] = work

@@ -92,7 +92,7 @@ def test_every_question_matches_its_yaml_source() -> None:
             assert words(question.feedback) in general
             CHECKS[question.kind](question, element, general)
             checked += 1
-    assert checked == sum(len(q.questions) for q in quizzes) == 112
+    assert checked == sum(len(q.questions) for q in quizzes) >= 112
 
 
 def check_choices(question: Question, element: etree._Element, _general: str) -> None:

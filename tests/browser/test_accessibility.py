@@ -100,7 +100,6 @@ def _world(app: Flask) -> World:
         open_scan = tpack.start_or_continue(teacher, instrument).id
 
     trainer_id = make_user(app, "a11y-trainer", "trainer", name="Trainer Smit")
-    make_user(app, "a11y-beheer", "admin", name="Beheerder Bos")
     members = [make_user(app, f"a11y-collega{k}", "teacher", name=f"Collega {k}") for k in range(5)]
     with app.app_context():
         trainer = db.session.get(User, trainer_id)

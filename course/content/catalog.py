@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem
-from .lesson_files import Competence, Lesson, TrainerSession, load_competences, load_lessons, load_trainer_sessions
+from .lesson_files import (
+    Competence,
+    Lesson,
+    TrainerMaterial,
+    TrainerSession,
+    load_competences,
+    load_lessons,
+    load_trainer_materials,
+    load_trainer_sessions,
+)
 from .quiz_files import Quiz, display_path, load_misconceptions, load_quizzes
 from .statements import LiveMoment, load_statements
 
@@ -23,6 +32,7 @@ class Catalog:
     quizzes_dir: Path
     tpack: object | None = None
     live: dict[str, LiveMoment] = field(default_factory=dict)  # lesson slug -> statements for the live lesson
+    trainer_materials: list[TrainerMaterial] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -65,8 +75,13 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
     )
     problems += found
     sessions: list[TrainerSession] = []
+    materials: list[TrainerMaterial] = []
     if (lessons_dir / "trainer").is_dir():
         sessions, found = load_trainer_sessions(lessons_dir / "trainer")
+        problems += found
+        materials, found = load_trainer_materials(
+            lessons_dir / "trainer" / "materials", {s.number for s in sessions}
+        )
         problems += found
     tpack = None
     tpack_path = quizzes_dir / "tpack.yaml"
@@ -85,6 +100,7 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
         quizzes_dir=quizzes_dir,
         tpack=tpack,
         live=live,
+        trainer_materials=materials,
         problems=sorted(set(problems)),
     )
 
@@ -106,7 +122,7 @@ def describe_changes(old: Catalog, new: Catalog) -> str:
         changes.append(f"lessons changed: {', '.join(lessons)}")
     if old.live != new.live:
         changes.append("live statements changed")
-    if old.trainer_sessions != new.trainer_sessions or old.tpack != new.tpack or old.competences != new.competences:
+    if old.trainer_sessions != new.trainer_sessions or old.trainer_materials != new.trainer_materials or old.tpack != new.tpack or old.competences != new.competences:
         changes.append("teacher track or competences changed")
     return "; ".join(changes)  # empty: only media, or a file saved without a change
 

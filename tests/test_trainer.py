@@ -368,12 +368,36 @@ def test_reach_counts_teachers_classes_and_students(app, trainer, client):
         accounts.add_co_teacher(db.session.get(SchoolClass, active_id), "bram")  # shared class counts once
     trainer.make_user("andere", "trainer", name="Andere Trainer")
 
+    other = as_user(app, "andere")
+    _, other_code = make_cohort(other, "Team Zorg")
+    join(app, "anna", other_code)  # anna is in both groups: counted once in the totals
+    trainer.make_user("cees", "teacher", name="Cees")
+    join(app, "cees", other_code)
+
     page = client.get("/trainer/reach").get_data(as_text=True)
-    row = re.search(r"<th scope=\"row\">Carla Coach</th>(.*?)</tr>", page, re.S).group(1)
-    # cohorts, teachers reached, of whom new trainers, classes now (not archived), students now
-    assert re.findall(r">(\d+)<", row) == ["1", "2", "1", "1", "3"]
-    assert "Andere Trainer" not in page
+    # the trainer's own groups only: cohorts, teachers reached, of whom new trainers, classes now, students now
+    assert reach_figures(page) == ["1", "2", "1", "1", "3"]
+    assert "Andere Trainer" not in page and "Carla Coach" not in page
 
     trainer.make_user("beheer", "admin")
     admin_page = as_user(app, "beheer").client.get("/trainer/reach").get_data(as_text=True)
-    assert "Carla Coach" in admin_page and "Andere Trainer" in admin_page and "Bram" in admin_page
+    # trainers (bram is one now), cohorts, teachers (anna once), new trainers, classes, students
+    assert reach_figures(admin_page) == ["3", "2", "3", "1", "1", "3"]
+
+
+def reach_figures(page: str) -> list[str]:
+    return re.findall(r'<td class="number">(\d+)</td>', page)
+
+
+def test_reach_ranks_no_named_trainer(app, trainer, client):
+    """Totals only: no trainer's name, no column or row per trainer that could be sorted into a ranking."""
+    for name, display in (("andere", "Andere Trainer"), ("derde", "Derde Trainer")):
+        trainer.make_user(name, "trainer", name=display)
+        make_cohort(as_user(app, name), f"Groep van {display}")
+    trainer.make_user("beheer", "admin")
+    page = as_user(app, "beheer").client.get("/trainer/reach").get_data(as_text=True)
+    main = page.split('id="inhoud"', 1)[1]
+    for display in ("Carla Coach", "Andere Trainer", "Derde Trainer"):
+        assert display not in main
+    assert "<thead" not in main and 'scope="col"' not in main
+    assert reach_figures(page)[:2] == ["3", "2"]

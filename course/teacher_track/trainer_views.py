@@ -261,7 +261,7 @@ def remove_member(cohort_id: int, user_id: int) -> Response:
 @bp.get("/reach")
 @role_required(*STAFF)
 def reach() -> str:
-    return render_template("trainer/reach.html", rows=cohorts.reach(current_user))
+    return render_template("trainer/reach.html", reach=cohorts.reach(current_user))
 
 
 # --- teachers: joining and the programme ------------------------------------------------------

@@ -79,9 +79,7 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
     if (lessons_dir / "trainer").is_dir():
         sessions, found = load_trainer_sessions(lessons_dir / "trainer")
         problems += found
-        materials, found = load_trainer_materials(
-            lessons_dir / "trainer" / "materials", {s.number for s in sessions}
-        )
+        materials, found = load_trainer_materials(lessons_dir / "trainer" / "materials", {s.number for s in sessions})
         problems += found
     tpack = None
     tpack_path = quizzes_dir / "tpack.yaml"
@@ -122,7 +120,8 @@ def describe_changes(old: Catalog, new: Catalog) -> str:
         changes.append(f"lessons changed: {', '.join(lessons)}")
     if old.live != new.live:
         changes.append("live statements changed")
-    if old.trainer_sessions != new.trainer_sessions or old.trainer_materials != new.trainer_materials or old.tpack != new.tpack or old.competences != new.competences:
+    track = ("trainer_sessions", "trainer_materials", "tpack", "competences")
+    if any(getattr(old, name) != getattr(new, name) for name in track):
         changes.append("teacher track or competences changed")
     return "; ".join(changes)  # empty: only media, or a file saved without a change
 

@@ -99,7 +99,6 @@ def _world(app: Flask) -> World:
         open_scan = tpack.start_or_continue(teacher, instrument).id
 
     trainer_id = make_user(app, "a11y-trainer", "trainer", name="Trainer Smit")
-    make_user(app, "a11y-beheer", "admin", name="Beheerder Bos")
     members = [make_user(app, f"a11y-collega{k}", "teacher", name=f"Collega {k}") for k in range(5)]
     with app.app_context():
         trainer = db.session.get(User, trainer_id)
@@ -150,6 +149,7 @@ def _world(app: Flask) -> World:
         Spec("trainer: groepen", tr, "/trainer/"),
         Spec("trainer: groep", tr, f"/trainer/cohorts/{full_id}"),
         Spec("trainer: groep te klein", tr, f"/trainer/cohorts/{empty_id}"),
+        Spec("trainer: bereik", tr, "/trainer/reach"),
         Spec("leerling: mijn gegevens", s, "/account/data/"),
         Spec("beheer: medewerkers", admin, "/admin/users"),
         Spec("beheer: medewerker", admin, f"/admin/users/{teacher_id}"),
@@ -168,7 +168,7 @@ PAGE_NAMES = [
     "docent: mijn klassen", "docent: klas", "docent: cijferlijst", "docent: itemanalyse", "docent: leerling",
     "docent: poging", "docent: denkfouten", "docent: nakijken", "docent: beoordelen", "docent: tpack",
     "docent: tpack invullen", "docent: tpack uitslag", "docent: tpack vergelijken", "docent: meedoen",
-    "trainer: start", "trainer: groepen", "trainer: groep", "trainer: groep te klein",
+    "trainer: start", "trainer: groepen", "trainer: groep", "trainer: groep te klein", "trainer: bereik",
     "leerling: mijn gegevens", "beheer: medewerkers", "beheer: medewerker", "beheer: logboek",
     "beheer: privacydocumenten", "beheer: dpia-voortoets",
 ]
@@ -350,6 +350,7 @@ def content_pages(app: Flask) -> list[str]:
         pages = [f"/lessons/{slug}" for slug in content.lessons]
         pages += [f"/lessons/{slug}/guide" for slug in content.lessons]
         pages += [f"/trainer/sessions/{session.slug}" for session in content.trainer_sessions]
+        pages += [f"/trainer/materials/{material.slug}" for material in content.trainer_materials]
     return pages
 
 

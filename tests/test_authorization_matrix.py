@@ -166,6 +166,7 @@ trainer.join                GET    login     403     403           ok    ok     
 trainer.join                POST   login     403     403           ok    ok         ok            403     403   ok
 trainer.leave               POST   login     403     403           ok    ok         ok            403     403   ok
 trainer.session             GET    login     403     403           ok    ok         ok            ok      ok    ok
+trainer.material            GET    login     403     403           ok    ok         ok            ok      ok    ok
 lti.login                   GET    400       400     400           400   400        400           400     400   400
 lti.login                   POST   400       400     400           400   400        400           400     400   400
 lti.launch                  POST   400       400     400           400   400        400           400     400   400
@@ -265,6 +266,7 @@ def url_values(endpoint: str, arguments: set[str], world: World, *, target: str 
         "name": SCHOOL,
         "size": "klein",
         "verdict": "verbergen",
+        "material": "ontwerpblad",
         **world.assignment_objects["own" if target == "own" else "foreign"],
     }
     if "slug" in arguments:

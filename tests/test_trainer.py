@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 from datetime import timedelta
 from statistics import mean
 
@@ -13,12 +14,13 @@ import pytest
 from sqlalchemy import select
 
 from course.accounts import rules as accounts
+from course.content.catalog import load_catalog
 from course.core.content_store import catalog
 from course.core.extensions import db
 from course.models import Attendance, AuditEvent, Cohort, CohortMember, TpackAnswer, TpackScan, User, utcnow
 from course.teacher_track.tpack_profile import format_mean
 
-from .conftest import Auth
+from .conftest import ROOT, Auth
 
 INDEX = "/trainer/"
 JOIN = "/trainer/join"
@@ -368,12 +370,136 @@ def test_reach_counts_teachers_classes_and_students(app, trainer, client):
         accounts.add_co_teacher(db.session.get(SchoolClass, active_id), "bram")  # shared class counts once
     trainer.make_user("andere", "trainer", name="Andere Trainer")
 
+    other = as_user(app, "andere")
+    _, other_code = make_cohort(other, "Team Zorg")
+    join(app, "anna", other_code)  # anna is in both groups: counted once in the totals
+    trainer.make_user("cees", "teacher", name="Cees")
+    join(app, "cees", other_code)
+
     page = client.get("/trainer/reach").get_data(as_text=True)
-    row = re.search(r"<th scope=\"row\">Carla Coach</th>(.*?)</tr>", page, re.S).group(1)
-    # cohorts, teachers reached, of whom new trainers, classes now (not archived), students now
-    assert re.findall(r">(\d+)<", row) == ["1", "2", "1", "1", "3"]
-    assert "Andere Trainer" not in page
+    # the trainer's own groups only: cohorts, teachers reached, of whom new trainers, classes now, students now
+    assert reach_figures(page) == ["1", "2", "1", "1", "3"]
+    assert "Andere Trainer" not in page and "Carla Coach" not in page
 
     trainer.make_user("beheer", "admin")
     admin_page = as_user(app, "beheer").client.get("/trainer/reach").get_data(as_text=True)
-    assert "Carla Coach" in admin_page and "Andere Trainer" in admin_page and "Bram" in admin_page
+    # trainers (bram is one now), cohorts, teachers (anna once), new trainers, classes, students
+    assert reach_figures(admin_page) == ["3", "2", "3", "1", "1", "3"]
+
+
+def reach_figures(page: str) -> list[str]:
+    return re.findall(r'<td class="number">(\d+)</td>', page)
+
+
+def test_reach_ranks_no_named_trainer(app, trainer, client):
+    """Totals only: no trainer's name, no column or row per trainer that could be sorted into a ranking."""
+    for name, display in (("andere", "Andere Trainer"), ("derde", "Derde Trainer")):
+        trainer.make_user(name, "trainer", name=display)
+        make_cohort(as_user(app, name), f"Groep van {display}")
+    trainer.make_user("beheer", "admin")
+    page = as_user(app, "beheer").client.get("/trainer/reach").get_data(as_text=True)
+    main = page.split('id="inhoud"', 1)[1]
+    for display in ("Carla Coach", "Andere Trainer", "Derde Trainer"):
+        assert display not in main
+    assert "<thead" not in main and 'scope="col"' not in main
+    assert reach_figures(page)[:2] == ["3", "2"]
+
+
+# --- printable materials, the programme's own steps, the criteria for becoming a trainer -------
+
+MATERIALS = ("ontwerpblad", "kijkwijzer", "rolkaarten", "lesson-study", "uitrolplan")
+
+
+def test_every_handout_has_a_page_linked_from_its_sessions(app, trainer, client):
+    with app.app_context():
+        materials = {m.slug: m for m in catalog().trainer_materials}
+        sessions = {s.number: s for s in catalog().trainer_sessions}
+    assert set(MATERIALS) <= set(materials)
+    for slug in MATERIALS:
+        material = materials[slug]
+        page = client.get(f"/trainer/materials/{slug}").get_data(as_text=True)
+        assert f"<h1>{material.title}</h1>" in page and ("<table>" in page or "<h2" in page)
+        for number in material.sessions:
+            session_page = client.get(f"/trainer/sessions/{sessions[number].slug}").get_data(as_text=True)
+            assert f'href="/trainer/materials/{slug}"' in session_page
+            assert f'href="/trainer/sessions/{sessions[number].slug}"' in page
+    ontwerpblad = client.get("/trainer/materials/ontwerpblad").get_data(as_text=True)
+    assert "Risico voor privacy" in ontwerpblad and "Ayoub" in ontwerpblad
+    assert client.get("/trainer/materials/bestaat-niet").status_code == 404
+
+
+def test_handouts_are_for_staff_only(app, trainer, client):
+    trainer.make_user("devries", "teacher")
+    assert as_user(app, "devries").client.get("/trainer/materials/kijkwijzer").status_code == 200
+    trainer.make_user("leerling", "student")
+    assert as_user(app, "leerling").client.get("/trainer/materials/kijkwijzer").status_code == 403
+    assert app.test_client().get("/trainer/materials/kijkwijzer").status_code in (302, 401)
+
+
+def test_print_stylesheet_leaves_only_the_handout(app, trainer, client):
+    page = client.get("/trainer/materials/uitrolplan").get_data(as_text=True)
+    assert 'class="wrap printable"' in page and "teacher_track.css" in page
+    css = (ROOT / "course" / "static" / "css" / "teacher_track.css").read_text(encoding="utf-8")
+    print_rules = css.split("@media print", 1)[1]
+    hidden = print_rules.split("{", 2)[1]
+    for selector in (".site-header", ".site-footer", ".skip-link", ".screen-only"):
+        assert selector in hidden
+    assert "display: none" in print_rules.split("}", 1)[0]
+    # the links back to the sessions and the print hint are screen-only; the header holds the menu
+    assert re.search(r'<nav aria-label="Sessies[^"]*" class="breadcrumb screen-only">', page)
+    assert page.index('<header class="site-header">') < page.index('aria-label="Hoofdmenu"') < page.index("</header>")
+
+
+def test_session_one_joins_the_group_before_the_first_scan(app):
+    with app.app_context():
+        sessions = catalog().trainer_sessions
+    first, second, third, fourth = (s.body for s in sessions[:4])
+    assert "uitnodigingscode" in first and "Begin" in first
+    assert first.index("**Aanmelden in de groep.**") < first.index("**Les 1.**")
+    assert "uitnodigingscode" in second  # latecomers join before the scan
+    assert "## Opdracht tot sessie 4: een kleine lesson study" in third and "werk van drie studenten" in third
+    assert "**Lesson study.**" in fourth
+    assert "Maken een cohort aan" not in fourth and "Alleen een trainer maakt een groep aan" in fourth
+
+
+def criteria() -> list[str]:
+    """The criteria as the app shows them (one template), without their closing ; or ."""
+    template = (ROOT / "course" / "templates" / "trainer" / "_criteria.html").read_text(encoding="utf-8")
+    return [item.rstrip(";.") for item in re.findall(r"<li>(.*?)</li>", template)]
+
+
+def test_the_criteria_for_becoming_a_trainer_are_shown_where_it_is_done_and_in_the_programme(app, trainer, client):
+    items = criteria()
+    assert len(items) == 5
+    with app.app_context():
+        session_four = catalog().trainer_sessions[3].body
+    for item in items:
+        assert item in session_four
+    cohort_id, code = make_cohort(trainer)
+    trainer.make_user("anna", "teacher", name="Anna")
+    join(app, "anna", code)
+    cohort_page = client.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
+    trainer.make_user("beheer", "admin")
+    admin = as_user(app, "beheer")
+    with app.app_context():
+        anna_id = db.session.scalar(select(User.id).where(User.username == "anna"))
+    admin_page = admin.client.get(f"/admin/users/{anna_id}").get_data(as_text=True)
+    for page in (cohort_page, admin_page):
+        for item in items:
+            assert item in page
+
+
+def test_a_broken_handout_is_reported_with_file_and_line(tmp_path):
+    lessons = tmp_path / "lessons"
+    shutil.copytree(ROOT / "lessons", lessons)
+    shutil.copytree(ROOT / "quizzes", tmp_path / "quizzes")
+    (lessons / "trainer" / "materials" / "spiekbriefje.md").write_text(
+        "---\nslug: spiekbrief\ntitle: Spiekbriefje\nsessions: [2]\n---\nTekst\n", encoding="utf-8"
+    )
+    (lessons / "trainer" / "materials" / "checklist.md").write_text(
+        "---\nslug: checklist\ntitle: Checklist\nsessions: [2, 9]\n---\nTekst\n", encoding="utf-8"
+    )
+    found = [str(p) for p in load_catalog(lessons, tmp_path / "quizzes").problems]
+    wrong_name = "file name does not match the slug: name it spiekbrief.md"
+    assert f"lessons/trainer/materials/spiekbriefje.md:2: {wrong_name}" in found
+    assert "lessons/trainer/materials/checklist.md:4: session 9 does not exist (sessions: 1, 2, 3, 4)" in found

@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem
-from .lesson_files import Competence, Lesson, TrainerSession, load_competences, load_lessons, load_trainer_sessions
+from .lesson_files import (
+    Competence,
+    Lesson,
+    TrainerMaterial,
+    TrainerSession,
+    load_competences,
+    load_lessons,
+    load_trainer_materials,
+    load_trainer_sessions,
+)
 from .quiz_files import Quiz, display_path, load_misconceptions, load_quizzes
 from .rubrics import Rubric, load_rubrics
 from .statements import LiveMoment, load_statements
@@ -25,6 +34,7 @@ class Catalog:
     tpack: object | None = None
     live: dict[str, LiveMoment] = field(default_factory=dict)  # lesson slug -> statements for the live lesson
     rubrics: dict[str, Rubric] = field(default_factory=dict)  # lesson slug -> rubric from its guide
+    trainer_materials: list[TrainerMaterial] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -69,8 +79,11 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
     rubrics, found = load_rubrics(lessons, lessons_dir.parent)
     problems += found
     sessions: list[TrainerSession] = []
+    materials: list[TrainerMaterial] = []
     if (lessons_dir / "trainer").is_dir():
         sessions, found = load_trainer_sessions(lessons_dir / "trainer")
+        problems += found
+        materials, found = load_trainer_materials(lessons_dir / "trainer" / "materials", {s.number for s in sessions})
         problems += found
     tpack = None
     tpack_path = quizzes_dir / "tpack.yaml"
@@ -90,6 +103,7 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
         tpack=tpack,
         live=live,
         rubrics=rubrics,
+        trainer_materials=materials,
         problems=sorted(set(problems)),
     )
 
@@ -111,7 +125,8 @@ def describe_changes(old: Catalog, new: Catalog) -> str:
         changes.append(f"lessons changed: {', '.join(lessons)}")
     if old.live != new.live:
         changes.append("live statements changed")
-    if old.trainer_sessions != new.trainer_sessions or old.tpack != new.tpack or old.competences != new.competences:
+    track = ("trainer_sessions", "trainer_materials", "tpack", "competences")
+    if any(getattr(old, name) != getattr(new, name) for name in track):
         changes.append("teacher track or competences changed")
     return "; ".join(changes)  # empty: only media, or a file saved without a change
 

@@ -84,6 +84,18 @@ class TrainerSession:
 
 
 @dataclass(frozen=True)
+class TrainerMaterial:
+    """A printable handout of the trainer programme (ontwerpblad, kijkwijzer, ...)."""
+
+    slug: str
+    title: str
+    sessions: tuple[int, ...]  # the session numbers that use it
+    path: Path
+    body_line: int
+    body: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
 class LinkTarget:
     """What a relative link in content points at, for the web layer to turn into a URL."""
 
@@ -675,3 +687,68 @@ def load_trainer_sessions(trainer_dir: Path) -> tuple[list[TrainerSession], list
     kept = _unique(candidates, problems)
     sessions = sorted((c.item for c in kept if isinstance(c.item, TrainerSession)), key=_by_number)
     return sessions, sorted(set(problems))
+
+
+# --- trainer materials ---------------------------------------------------------------------
+
+MATERIALS_DIR = "materials"
+_MATERIAL_KEYS = ("slug", "title", "sessions")
+
+
+def _material_sessions(fields: _Fields, session_numbers: set[int]) -> tuple[int, ...] | None:
+    value = fields.data.get("sessions")
+    if value is None:
+        return None
+    if not isinstance(value, LineList) or not value:
+        fields._fail(fields.line("sessions"), "'sessions' must be a list of session numbers, for example [2]")
+        return None
+    numbers = []
+    for item, line in zip(value, value.item_lines, strict=True):
+        if isinstance(item, bool) or not isinstance(item, int) or item not in session_numbers:
+            known = ", ".join(str(n) for n in sorted(session_numbers)) or "none"
+            fields._fail(line, f"session {item!r} does not exist (sessions: {known})")
+        else:
+            numbers.append(item)
+    return tuple(numbers) if fields.ok else None
+
+
+def _load_material(
+    path: Path, display: str, session_numbers: set[int], ctx: _LinkContext, problems: list[Problem]
+) -> TrainerMaterial | None:
+    data, parts = _read_front_matter(path, display, problems)
+    if data is None or parts is None:
+        if parts is not None:
+            _check_body(parts.body, parts.body_line, display, ctx, problems)
+        return None
+    fields = _Fields(data, display, problems)
+    fields.check_keys(_MATERIAL_KEYS)
+    slug, title = fields.slug("slug"), fields.text("title")
+    sessions = _material_sessions(fields, session_numbers)
+    if slug is not None and path.name != f"{slug}.md":
+        problems.append(Problem(display, data.line_of("slug"), f"file name does not match the slug: name it {slug}.md"))
+        return None
+    _check_body(parts.body, parts.body_line, display, ctx, problems)
+    if not (fields.ok and slug and title and sessions):
+        return None
+    return TrainerMaterial(slug, title, sessions, path, parts.body_line, parts.body)
+
+
+def load_trainer_materials(
+    materials_dir: Path, session_numbers: set[int]
+) -> tuple[list[TrainerMaterial], list[Problem]]:
+    """Printable materials by title; each names the sessions that use it, and those must exist."""
+    if not materials_dir.is_dir():
+        return [], []
+    lessons_dir = materials_dir.parent.parent
+    root = f"{_dir_name(lessons_dir)}/{materials_dir.parent.name}/{materials_dir.name}"
+    problems: list[Problem] = []
+    lesson_names = frozenset(
+        p.name for p in _markdown_files(lessons_dir) if not p.name.endswith(GUIDE_SUFFIX)
+    )
+    ctx = _LinkContext(lesson_names, lessons_dir / MEDIA_DIR)
+    loaded = [
+        _load_material(p, f"{root}/{p.name}", session_numbers, ctx, problems)
+        for p in _markdown_files(materials_dir)
+    ]
+    materials = sorted((m for m in loaded if m is not None), key=lambda m: m.title)
+    return materials, sorted(set(problems))

@@ -26,7 +26,15 @@ from flask import Flask, current_app, url_for
 
 from ..content.catalog import Catalog, describe_changes, load_catalog
 from ..content.errors import ContentError
-from ..content.lesson_files import Lesson, TrainerSession, guide_text, lesson_body, link_target, trainer_body
+from ..content.lesson_files import (
+    Lesson,
+    TrainerMaterial,
+    TrainerSession,
+    guide_text,
+    lesson_body,
+    link_target,
+    trainer_body,
+)
 from ..content.quiz_files import Quiz
 from ..content.render import RenderCache, render_markdown
 from . import page_cache
@@ -228,6 +236,11 @@ def guide_html(lesson: Lesson) -> str | None:
 def trainer_session_html(session: TrainerSession) -> str:
     body = trainer_body(session)
     return render_cache().get(session.path, lambda: render_markdown(body, resolve_link), ("trainer", body))
+
+
+def trainer_material_html(material: TrainerMaterial) -> str:
+    body = material.body
+    return render_cache().get(material.path, lambda: render_markdown(body, resolve_link), ("material", body))
 
 
 def markdown_html(text: str) -> str:

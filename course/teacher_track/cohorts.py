@@ -341,8 +341,9 @@ def _cell(aggregate: DomainMeans | None, domain_id: str) -> str:
 
 @dataclass(frozen=True)
 class Reach:
-    trainer_id: int
-    trainer_name: str
+    """The cascade's reach as totals: no names, so no trainer is ranked against another."""
+
+    trainers: int
     cohorts: int
     teachers: int
     new_trainers: int
@@ -350,60 +351,36 @@ class Reach:
     students: int
 
 
-def reach(user: Person) -> list[Reach]:
-    """Per trainer: cohorts, teachers reached, how many of them became trainers, and the classes
-    (not archived) and students those teachers now teach. Counts only, in a fixed number of queries."""
-    trainers_query = select(User.id, User.display_name).order_by(func.lower(User.display_name), User.id)
+def reach(user: Person) -> Reach:
+    """An admin sees every trainer together, a trainer only their own groups: cohorts, teachers
+    reached, how many of them became trainers, and the classes (not archived) and students those
+    teachers now teach. Each person, class and student counts once, however many groups they share."""
+    trainer_ids = select(User.id)
     if user.is_admin:
-        trainers_query = trainers_query.where(
-            or_(User.is_trainer.is_(True), User.id.in_(select(Cohort.trainer_id).where(Cohort.trainer_id.is_not(None))))
-        )
+        made_a_cohort = select(Cohort.trainer_id).where(Cohort.trainer_id.is_not(None))
+        trainer_ids = trainer_ids.where(or_(User.is_trainer.is_(True), User.id.in_(made_a_cohort)))
     else:
-        trainers_query = trainers_query.where(User.id == user.id)
-    trainers = db.session.execute(trainers_query).all()
-    ids = [trainer_id for trainer_id, _ in trainers]
-
-    members = (
-        select(Cohort.trainer_id.label("trainer_id"), CohortMember.user_id.label("teacher_id"))
-        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-        .where(Cohort.trainer_id.in_(ids))
-        .subquery()
-    )
-    cohorts = _counts(select(Cohort.trainer_id, func.count(Cohort.id)).where(Cohort.trainer_id.in_(ids)))
-    teachers = _counts(select(members.c.trainer_id, func.count(func.distinct(members.c.teacher_id))))
-    new_trainers = _counts(
-        select(members.c.trainer_id, func.count(func.distinct(User.id)))
-        .join(User, User.id == members.c.teacher_id)
-        .where(User.is_trainer.is_(True))
-    )
-    taught = (
-        select(members.c.trainer_id, ClassTeacher.class_id)
-        .join(ClassTeacher, ClassTeacher.teacher_id == members.c.teacher_id)
+        trainer_ids = trainer_ids.where(User.id == user.id)
+    ids = trainer_ids.scalar_subquery()
+    cohort_ids = select(Cohort.id).where(Cohort.trainer_id.in_(ids)).scalar_subquery()
+    teacher_ids = select(CohortMember.user_id).where(CohortMember.cohort_id.in_(cohort_ids)).scalar_subquery()
+    class_ids = (
+        select(ClassTeacher.class_id)
         .join(SchoolClass, SchoolClass.id == ClassTeacher.class_id)
-        .where(SchoolClass.archived_at.is_(None))
-        .subquery()
+        .where(ClassTeacher.teacher_id.in_(teacher_ids), SchoolClass.archived_at.is_(None))
+        .scalar_subquery()
     )
-    classes = _counts(select(taught.c.trainer_id, func.count(func.distinct(taught.c.class_id))))
-    students = _counts(
-        select(taught.c.trainer_id, func.count(func.distinct(Enrolment.student_id))).join(
-            Enrolment, Enrolment.class_id == taught.c.class_id
-        )
+    return Reach(
+        trainers=_count(select(func.count(User.id)).where(User.id.in_(ids))),
+        cohorts=_count(select(func.count(Cohort.id)).where(Cohort.id.in_(cohort_ids))),
+        teachers=_count(select(func.count(User.id)).where(User.id.in_(teacher_ids))),
+        new_trainers=_count(select(func.count(User.id)).where(User.id.in_(teacher_ids), User.is_trainer.is_(True))),
+        classes=_count(select(func.count(SchoolClass.id)).where(SchoolClass.id.in_(class_ids))),
+        students=_count(
+            select(func.count(func.distinct(Enrolment.student_id))).where(Enrolment.class_id.in_(class_ids))
+        ),
     )
-    return [
-        Reach(
-            trainer_id=trainer_id,
-            trainer_name=name,
-            cohorts=cohorts.get(trainer_id, 0),
-            teachers=teachers.get(trainer_id, 0),
-            new_trainers=new_trainers.get(trainer_id, 0),
-            classes=classes.get(trainer_id, 0),
-            students=students.get(trainer_id, 0),
-        )
-        for trainer_id, name in trainers
-    ]
 
 
-def _counts(query: Select) -> dict[int, int]:
-    """Run a ``(trainer_id, count)`` query grouped by its first column."""
-    first = query.selected_columns[0]
-    return {trainer_id: count for trainer_id, count in db.session.execute(query.group_by(first))}
+def _count(query: Select) -> int:
+    return int(db.session.scalar(query) or 0)

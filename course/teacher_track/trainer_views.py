@@ -15,10 +15,10 @@ from wtforms import DateField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from ..accounts import guesses
-from ..content.lesson_files import TrainerSession
+from ..content.lesson_files import TrainerMaterial, TrainerSession
 from ..content.tpack_instrument import Instrument
 from ..core.access import role_required
-from ..core.content_store import catalog, trainer_session_html
+from ..core.content_store import catalog, trainer_material_html, trainer_session_html
 from ..core.downloads import download
 from ..core.extensions import db
 from ..core.forms import ActionForm, name_field
@@ -110,6 +110,10 @@ def _instrument() -> Instrument | None:
 
 def _sessions() -> list[TrainerSession]:
     return sorted(catalog().trainer_sessions, key=lambda s: s.number)
+
+
+def _materials_for(number: int) -> list[TrainerMaterial]:
+    return [m for m in catalog().trainer_materials if number in m.sessions]
 
 
 def _attendance_key(slug: str, user_id: int) -> str:
@@ -257,7 +261,7 @@ def remove_member(cohort_id: int, user_id: int) -> Response:
 @bp.get("/reach")
 @role_required(*STAFF)
 def reach() -> str:
-    return render_template("trainer/reach.html", rows=cohorts.reach(current_user))
+    return render_template("trainer/reach.html", reach=cohorts.reach(current_user))
 
 
 # --- teachers: joining and the programme ------------------------------------------------------
@@ -318,6 +322,20 @@ def session(slug: str) -> str:
         "trainer/session.html",
         trainer_session=current,
         body=trainer_session_html(current),
+        materials=_materials_for(current.number),
         previous=sessions[index - 1] if index > 0 else None,
         following=sessions[index + 1] if index + 1 < len(sessions) else None,
+    )
+
+
+@bp.get("/materials/<material>")
+@role_required("teacher", "trainer", "admin")
+def material(material: str) -> str:
+    """A handout on its own page; the print stylesheet leaves only the handout."""
+    found = next((m for m in catalog().trainer_materials if m.slug == material), None)
+    if found is None:
+        abort(404)
+    sessions = [s for s in _sessions() if s.number in found.sessions]
+    return render_template(
+        "trainer/material.html", material=found, body=trainer_material_html(found), sessions=sessions
     )

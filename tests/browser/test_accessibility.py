@@ -150,6 +150,7 @@ def _world(app: Flask) -> World:
         Spec("trainer: groepen", tr, "/trainer/"),
         Spec("trainer: groep", tr, f"/trainer/cohorts/{full_id}"),
         Spec("trainer: groep te klein", tr, f"/trainer/cohorts/{empty_id}"),
+        Spec("trainer: bereik", tr, "/trainer/reach"),
         Spec("student: mijn gegevens", s, "/account/data/"),
         Spec("beheer: medewerkers", admin, "/admin/users"),
         Spec("beheer: medewerker", admin, f"/admin/users/{teacher_id}"),
@@ -191,7 +192,7 @@ PAGE_NAMES = [
     "docent: mijn klassen", "docent: klas", "docent: cijferlijst", "docent: itemanalyse", "docent: student",
     "docent: poging", "docent: denkfouten", "docent: nakijken", "docent: beoordelen", "docent: tpack",
     "docent: tpack invullen", "docent: tpack uitslag", "docent: tpack vergelijken", "docent: meedoen",
-    "trainer: start", "trainer: groepen", "trainer: groep", "trainer: groep te klein",
+    "trainer: start", "trainer: groepen", "trainer: groep", "trainer: groep te klein", "trainer: bereik",
     "student: mijn gegevens", "beheer: medewerkers", "beheer: medewerker", "beheer: logboek",
     "beheer: privacydocumenten", "beheer: dpia-voortoets",
     "student: peerfeedback geven", "docent: peerfeedback", "praktijkopleider",
@@ -374,6 +375,7 @@ def content_pages(app: Flask) -> list[str]:
         pages = [f"/lessons/{slug}" for slug in content.lessons]
         pages += [f"/lessons/{slug}/guide" for slug in content.lessons]
         pages += [f"/trainer/sessions/{session.slug}" for session in content.trainer_sessions]
+        pages += [f"/trainer/materials/{material.slug}" for material in content.trainer_materials]
     return pages
 
 

@@ -141,7 +141,7 @@ def run(quick: bool) -> dict[str, object]:
                 _act(base, teacher, session_id, "next")
     return {
         "live_poll_rps": round(statistics.median(polls), 1),
-        "live_poll_vs_healthz": round(statistics.median(p / h for p, h in zip(polls, healths)), 3),
+        "live_poll_vs_healthz": round(statistics.median(p / h for p, h in zip(polls, healths, strict=True)), 3),
         "live_vote_p95_ms": round(statistics.median(votes), 1),
         "live_reveal_ms": round(statistics.median(reveals), 1),
         "live_rounds": rounds,

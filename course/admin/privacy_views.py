@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, render_template
-from markupsafe import Markup
 
 from ..content.render import render_markdown
 from ..core import downloads
@@ -37,7 +36,7 @@ def _page(slug: str) -> str:
     document = BY_SLUG.get(slug) or abort(404)
     # The Markdown's own title is the page's h1 already; the renderer sanitises the rest.
     body = _markdown(document).split("\n", 1)[1]
-    html = Markup(render_markdown(body, min_heading=2))
+    html = render_markdown(body, min_heading=2)
     return render_template("admin_privacy/document.html", document=document, html=html)
 
 

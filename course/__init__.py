@@ -28,6 +28,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config.get("PREFERRED_URL_SCHEME") == "https":
         app.config["SESSION_COOKIE_SECURE"] = True
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    from .live.poll import StatePoll
+
+    app.wsgi_app = StatePoll(app, app.wsgi_app)  # type: ignore[method-assign]
     if int(app.config.get("TRUSTED_PROXY_COUNT") or 0):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

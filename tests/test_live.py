@@ -150,6 +150,22 @@ def test_live_state_document_answers_304_while_nothing_changed(app, world):
     assert changed.status_code == 200 and changed.get_json()["v"] == session.version + 1
 
 
+def test_live_poll_fast_path_answers_exactly_as_the_view(app, world):
+    """The poll is answered before Flask; a phone cannot tell it from the view that backs it."""
+    from werkzeug.test import Client
+
+    session = start_live(app, world, as_role(app, "owner"))
+    fast, reference = app.test_client(), Client(app.wsgi_app.wsgi_app)  # the view, without the fast path
+    url = f"/live/r/{session.room_code.lower()}/state.json"
+    for headers in ({}, {"If-None-Match": fast.get(url).headers["ETag"]}):
+        got, expected = fast.get(url, headers=headers), reference.get(url, headers=headers)
+        assert (got.status_code, got.get_data()) == (expected.status_code, expected.get_data())
+        # The view's session machinery adds "Vary: Cookie"; the state does not depend on a cookie.
+        assert dict(got.headers) == {k: v for k, v in expected.headers.items() if k != "Vary"}
+    assert app.test_client().get("/live/r/ZZZZZZ/state.json").status_code == 404  # left to the view
+    assert app.test_client().post(url).status_code == 405
+
+
 def test_live_two_workers_see_the_same_state(app, world):
     """A second app on the same database, as another gunicorn worker or server would be."""
     teacher = as_role(app, "owner")

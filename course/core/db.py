@@ -51,7 +51,12 @@ class Database:
 
     @property
     def engine(self) -> Engine:
-        return current_app.extensions["course.core.db"].engine
+        return self.engine_for(current_app)
+
+    @staticmethod
+    def engine_for(app: Flask) -> Engine:
+        """The app's engine without an app context, for WSGI code that runs before Flask's."""
+        return app.extensions["course.core.db"].engine
 
     @contextmanager
     def reading(self) -> Iterator[None]:

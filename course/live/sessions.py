@@ -15,7 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.engine import Engine
 
 from ..content.catalog import Catalog
 from ..core.extensions import db
@@ -154,15 +155,26 @@ def is_member(session: LiveSession, student_id: int) -> bool:
     )
 
 
-def state_version(code: str) -> tuple[int, int, bool] | None:
+# Built once: every phone polls this every two seconds, and building the statement costs more than
+# running it. A plain connection (no ORM session) keeps the poll close to /healthz.
+_STATE_VERSION = (
+    select(LiveSession.id, LiveSession.version, LiveSession.ended_at)
+    .where(LiveSession.room_code == bindparam("code"))
+    .order_by(LiveSession.id.desc())
+    .limit(1)
+)
+
+
+def state_version(code: str, engine: Engine | None = None) -> tuple[int, int, bool] | None:
     """(session id, version, ended) for a room code: the one cheap read every poll makes."""
-    row = db.session.execute(
-        select(LiveSession.id, LiveSession.version, LiveSession.ended_at)
-        .where(LiveSession.room_code == code)
-        .order_by(LiveSession.id.desc())
-        .limit(1)
-    ).first()
+    with (engine or db.engine).connect() as connection:
+        row = connection.execute(_STATE_VERSION, {"code": code}).first()
     return (row[0], row[1], row[2] is not None) if row else None
+
+
+def state_tag(session_id: int, version: int) -> str:
+    """The ETag of a phone's state document: changes exactly when what the phone shows may change."""
+    return f"r{session_id}-{version}"
 
 
 def _bump(session: LiveSession, **values: object) -> None:

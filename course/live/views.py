@@ -186,7 +186,10 @@ def join() -> str | Response:
 
 
 def _member_session(code: str) -> LiveSession:
-    session = sessions.by_code(code, catalog())
+    return _admit_member(sessions.by_code(code, catalog()))
+
+
+def _admit_member(session: LiveSession | None) -> LiveSession:
     if session is None:
         abort(404)
     if not current_user.is_student or not sessions.is_member(session, current_user.id):
@@ -202,7 +205,7 @@ def room(room: str) -> str | Response:
         return render_template("live/ended.html"), 404
     if current_user.is_staff and not current_user.is_student:
         return redirect(url_for("live.control", session_id=session.id))
-    return _student_page(_member_session(room))
+    return _student_page(_admit_member(session))
 
 
 @bp.post("/r/<room>/answer")
@@ -214,12 +217,13 @@ def answer(room: str) -> Response | tuple[str, int]:
     item = _current(session)
     if item is None:
         abort(404)
+    room_code = session.room_code  # the commit below expires the session; this saves a reload
     try:
         sessions.answer(session, current_user.id, request.form.get("position", type=int, default=-1),
                         request.form.getlist("choice"), item)
     except sessions.LiveError as err:
         return _student_page(session, error=str(err)), 409
-    return redirect(url_for("live.room", room=session.room_code))
+    return redirect(url_for("live.room", room=room_code))
 
 
 def _student_page(session: LiveSession, error: str | None = None) -> str:
@@ -236,12 +240,14 @@ def _student_page(session: LiveSession, error: str | None = None) -> str:
 
 @bp.get("/r/<room>/state.json")
 def room_state(room: str) -> Response:
-    """What a phone polls every two seconds: only the version, so an unchanged state is a 304."""
+    """What a phone polls every two seconds: only the version, so an unchanged state is a 304.
+    ``poll.StatePoll`` answers it before Flask for a running room; this view is the reference
+    and answers the rest (unknown rooms, a database that is away)."""
     found = sessions.state_version(room.upper()[:8])
     if found is None:
         abort(404)
     session_id, version, ended = found
-    return _state_response({"v": version, "e": ended}, f"r{session_id}-{version}")
+    return _state_response({"v": version, "e": ended}, sessions.state_tag(session_id, version))
 
 
 def _state_response(body: dict[str, object], tag: str) -> Response:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,10 +41,16 @@ def dutch_datetime(value: datetime | None, with_time: bool = True) -> str:
     return f"{text}, {local:%H:%M}" if with_time else text
 
 
+def dutch_date(value: date | None) -> str:
+    """A calendar date (no time, no zone) the Dutch way: 1 sep 2026."""
+    return "" if value is None else f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
 def init_app(app: Flask) -> None:
     app.url_defaults(_static_version)
     app.jinja_env.filters["datetime"] = dutch_datetime
     app.jinja_env.filters["date"] = lambda v: dutch_datetime(v, with_time=False)
+    app.jinja_env.filters["dutch_day"] = dutch_date
     app.jinja_env.filters["percent"] = percent_label
     app.jinja_env.filters["decimal"] = decimal_comma
     app.context_processor(_navigation)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask.blueprints import BlueprintSetupState
@@ -21,7 +20,7 @@ from ..core.access import role_required
 from ..core.content_store import catalog, guide_html, lesson_html
 from ..core.forms import ActionForm
 from ..core.page_cache import render_cached
-from ..core.templating import MONTHS, register_nav
+from ..core.templating import dutch_date, register_nav
 from . import lookup, progress
 from .lookup import assignment_html, lesson_or_404, quiz_url, student_overview
 
@@ -123,12 +122,8 @@ def guide(slug: str) -> str:
         "lessons/guide.html",
         lesson=lesson,
         guide_html=_without_title(guide_html(lesson)),
-        checked_facts=[(fact, _day(fact.checked)) for fact in facts],
+        checked_facts=[(fact, dutch_date(fact.checked)) for fact in facts],
     )
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def _facts_of(lesson: Lesson) -> list[Fact]:

@@ -3,8 +3,6 @@ cohort's TPACK aggregates (never one person's), promotion to trainer and the cas
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
@@ -22,7 +20,7 @@ from ..core.content_store import catalog, trainer_material_html, trainer_session
 from ..core.downloads import download
 from ..core.extensions import db
 from ..core.forms import ActionForm, name_field
-from ..core.templating import MONTHS, register_nav
+from ..core.templating import register_nav
 from ..models import Cohort, CohortMember, User
 from . import cohorts
 from .radar import Series
@@ -35,14 +33,8 @@ STAFF = ("trainer", "admin")
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
     register_nav("trainer.index", "Train de trainer", "trainer")
-    state.app.add_template_filter(dutch_day, "dutch_day")
     state.app.add_template_filter(format_mean, "tpack_mean")
     state.app.add_template_filter(format_change, "tpack_change")
-
-
-def dutch_day(value: date | None) -> str:
-    """A calendar date (no time, no zone) the Dutch way: 1 sep 2026."""
-    return "" if value is None else f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 # --- forms ----------------------------------------------------------------------------------

@@ -10,12 +10,11 @@ finds what the winner made.
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts.external import free_username
 from ..accounts.passwords import NO_PASSWORD
 from ..core.audit import record
 from ..core.extensions import db
@@ -26,7 +25,6 @@ log = logging.getLogger(__name__)
 
 KIND = "oidc"
 ATTEMPTS = 3
-USERNAME_BASE_LENGTH = 30
 
 
 class LinkRefused(Exception):
@@ -59,7 +57,7 @@ def _account_for(person: SchoolPerson) -> tuple[User, str]:
     how = "linked" if user is not None else "created"
     if user is None:
         user = User(
-            username=_free_username(person),
+            username=free_username(person.display_name, person.is_teacher),
             display_name=person.display_name,
             password_hash=NO_PASSWORD,
             is_teacher=person.is_teacher,
@@ -96,23 +94,3 @@ def _staff_account_to_link(person: SchoolPerson) -> User | None:
     if linked_here:
         raise LinkRefused(f"staff account {user.username} is linked to another subject of {person.issuer}")
     return user
-
-
-def username_base(display_name: str, is_teacher: bool) -> str:
-    """A username from the name, in plain letters: "Sanne de Vries" -> "sanne.de.vries"."""
-    plain = unicodedata.normalize("NFKD", display_name).encode("ascii", "ignore").decode("ascii").lower()
-    base = ".".join(re.findall(r"[a-z0-9]+", plain))[:USERNAME_BASE_LENGTH].strip(".")
-    if len(base) < 3:
-        return "docent" if is_teacher else "student"
-    return base
-
-
-def _free_username(person: SchoolPerson) -> str:
-    base = username_base(person.display_name, person.is_teacher)
-    taken = set(db.session.scalars(select(User.username).where(User.username.startswith(base, autoescape=True))))
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}{number}" in taken:
-        number += 1
-    return f"{base}{number}"

@@ -3,7 +3,7 @@
 import pytest
 
 from course.oidc.claim_rules import ClaimProblem, display_name, is_teacher, refused_by, school_person, verified_email
-from course.oidc.linking import username_base
+from course.accounts.external import username_base
 from course.oidc.providers import ProviderConfigError, SchoolProvider, parse_providers
 
 ENTRA = {

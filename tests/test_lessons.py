@@ -157,7 +157,7 @@ def test_mark_done_and_undo_are_posts(app, auth, client):
     response = auth.post(f"/lessons/{lesson.slug}/done")
     assert response.status_code == 302
     html = client.get(response.location).get_data(as_text=True)
-    assert "Je hebt deze les afgerond." in html and "Toch nog niet klaar" in html
+    assert "Je hebt deze les gelezen." in html and "Toch nog niet klaar" in html
     auth.post(f"/lessons/{lesson.slug}/done")  # a double click
     with app.app_context():
         rows = db.session.scalars(select(LessonProgress).where(LessonProgress.student_id == student_id)).all()

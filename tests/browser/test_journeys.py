@@ -213,7 +213,7 @@ def student_journey(state: dict[str, Any], new_page, base_url: str, live_app: Fl
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Les {lesson.number}: {lesson.title}")
     expect(page.locator("section.goals")).to_contain_text(collapse(lesson.goals[0]))
     shoot(page, "les-1")
-    page.get_by_role("button", name="Ik ben klaar met deze les").click()
+    page.get_by_role("button", name="Ik heb deze les gelezen").click()
     expect(page.locator(".flashes")).to_contain_text(f"Les {lesson.number} staat op gelezen. Goed bezig!")
     expect(page.locator("#les-afronden")).to_contain_text("Je hebt deze les gelezen.")
 
@@ -310,7 +310,7 @@ def test_journey_2_the_same_with_the_keyboard_alone(state, new_page, base_url, l
     tab_to(page, page.get_by_role("link", name=f"Lees les {lesson.number}: {lesson.title}"))
     keys.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Les {lesson.number}: {lesson.title}")
-    tab_to(page, page.get_by_role("button", name="Ik ben klaar met deze les"), limit=400)
+    tab_to(page, page.get_by_role("button", name="Ik heb deze les gelezen"), limit=400)
     keys.press("Space")
     expect(page.locator(".flashes")).to_contain_text(f"Les {lesson.number} staat op gelezen.")
 

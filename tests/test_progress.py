@@ -211,7 +211,29 @@ def test_after_every_lesson_quiz_passed_the_final_quiz_and_then_the_end(app, aut
     with app.app_context():
         assert progress.overview(student, catalog()).next_step.kind == "finished"
     auth.login("sanne")
-    assert "Je bent klaar met de hele module" in client.get("/student/").get_data(as_text=True)
+    html = client.get("/student/").get_data(as_text=True)
+    assert "Je bent klaar met de hele module" in html
+    assert "12 van de 12 lessen afgerond, 12 gelezen" in html
+    assert all(status_cell(html, lesson) == "Afgerond" for lesson in lessons)
+    assert "Je hebt deze les afgerond." in client.get(f"/lessons/{lessons[0].slug}").get_data(as_text=True)
+
+
+def test_a_read_lesson_with_a_draft_and_a_failed_quiz_is_read_not_finished(app, auth, client):
+    lessons = lessons_of(app)
+    student = auth.make_user("sanne")
+    auth.login("sanne")
+    lesson = lessons[3]
+    auth.post(f"/lessons/{lesson.slug}/done")
+    auth.post(f"/assignments/{lesson.slug}", {"body": "Eerste opzet", "save": "Concept opslaan"})
+    add_attempt(app, student, lesson.quiz, 29)
+    html = client.get("/student/").get_data(as_text=True)
+    assert status_cell(html, lesson) == "Gelezen"
+    assert "0 van de 12 lessen afgerond, 1 gelezen" in html
+    card = lesson_card(html, lesson)
+    assert "Concept" in card and "29% nog niet gehaald" in card
+    assert f'action="/quizzes/{lesson.quiz}/start"' in card  # a failed score offers a new attempt
+    page = client.get(f"/lessons/{lesson.slug}").get_data(as_text=True)
+    assert "Je hebt deze les gelezen. Lever nog je opdracht in. Haal nog de quiz." in page
 
 
 def test_a_quiz_without_attempts_left_is_no_next_step(app, auth):

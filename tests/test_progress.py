@@ -23,6 +23,12 @@ def lessons_of(app: Flask) -> list:
         return list(catalog().lessons.values())
 
 
+LESSON_STATUS = re.compile(
+    r'<dt>Les</dt>\s*<dd><a href="[^"]+" class="status status-\w+">'
+    r'(?:<span aria-hidden="true">[^<]*</span>)? ?([^<]+)<'
+)
+
+
 def lesson_card(html: str, lesson) -> str:
     """The dashboard card of ``lesson``."""
     return html.split(f'<li class="lesson-card" id="les-{lesson.number}">', 1)[1].split("</li>", 1)[0]
@@ -31,8 +37,7 @@ def lesson_card(html: str, lesson) -> str:
 def status_cell(html: str, lesson) -> str:
     """The lesson status on the dashboard card of ``lesson``."""
     card = lesson_card(html, lesson)
-    match = re.search(r'<dt>Les</dt>\s*<dd><a href="[^"]+" class="status status-\w+">(?:<span aria-hidden="true">[^<]*</span>)? ?([^<]+)<', card)
-    return match.group(1)
+    return LESSON_STATUS.search(card).group(1)
 
 
 def next_step_button(html: str) -> tuple[str, str]:

@@ -21,7 +21,7 @@ def test_no_page_guide_or_tpack_item_says_leerling():
     files = texts()
     assert any(p.suffix == ".html" for p in files) and any(p.name.endswith(".docent.md") for p in files)
     found = [
-        f"{path.relative_to(ROOT)}:{number}: says \"{match.group(0)}\"; use \"student\""
+        f'{path.relative_to(ROOT)}:{number}: says "{match.group(0)}"; use "student"'
         for path in files
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if (match := WRONG_WORD.search(line))

@@ -128,8 +128,8 @@ class LessonState:
 
 
 def is_finished(state: LessonState) -> bool:
-    """"Afgerond", the one rule: the lesson is read ("gelezen"), its assignment (if any) is handed
-    in or approved, and its quiz (if any) is passed. Read alone is not finished."""
+    """The one rule for "afgerond": the lesson is read ("gelezen"), its assignment (if any) is
+    handed in or approved, and its quiz (if any) is passed. Read alone is not finished."""
     if state.status != DONE:
         return False
     if state.assignment_status is not None and state.assignment_status not in ASSIGNMENT_IN:

@@ -205,7 +205,9 @@ def student_journey(state: dict[str, Any], new_page, base_url: str, live_app: Fl
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Hoi Sanne")
     expect(page.locator(".flashes")).to_contain_text("Welkom, Sanne! Je zit nu in je klas.")
-    expect(page.locator(".progress-line")).to_contain_text(f"0 van de {len(content.lessons)} lessen afgerond, 0 gelezen")
+    expect(page.locator(".progress-line")).to_contain_text(
+        f"0 van de {len(content.lessons)} lessen afgerond, 0 gelezen"
+    )
     expect(page.locator("#klassen-kop + ul")).to_contain_text(made.name)
     shoot(page, "student-start")
 
@@ -263,7 +265,9 @@ def student_journey(state: dict[str, Any], new_page, base_url: str, live_app: Fl
     passed = floor_percent >= quiz.policy.pass_percentage
     # Read, handed in and passed: "afgerond"; read with a quiz still to pass: only "gelezen".
     finished = 1 if passed else 0
-    expect(page.locator(".progress-line")).to_contain_text(f"{finished} van de {len(content.lessons)} lessen afgerond, 1 gelezen")
+    expect(page.locator(".progress-line")).to_contain_text(
+        f"{finished} van de {len(content.lessons)} lessen afgerond, 1 gelezen"
+    )
     card = page.locator(".lesson-card").filter(has=page.get_by_role("link", name=lesson.title))
     expect(card).to_contain_text("Afgerond" if passed else "Gelezen")
     expect(card).to_contain_text("Ingeleverd")
@@ -344,7 +348,9 @@ def test_journey_2_the_same_with_the_keyboard_alone(state, new_page, base_url, l
 
     tab_until(page, "el => el.textContent === 'Mijn lessen'", what="the Mijn lessen link")
     keys.press("Enter")
-    expect(page.locator(".progress-line")).to_contain_text(f"1 van de {len(content.lessons)} lessen afgerond, 1 gelezen")
+    expect(page.locator(".progress-line")).to_contain_text(
+        f"1 van de {len(content.lessons)} lessen afgerond, 1 gelezen"
+    )
     card = page.locator(".lesson-card").filter(has=page.get_by_role("link", name=lesson.title))
     expect(card).to_contain_text("Afgerond")
     expect(card).to_contain_text("100% gehaald")

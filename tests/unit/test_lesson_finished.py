@@ -1,5 +1,5 @@
-""""Gelezen" is not "afgerond": a lesson is finished only when it is read, its assignment is handed
-in (or approved) and its quiz is passed. One rule, in progress.is_finished, read by every page."""
+"""Read ("gelezen") is not finished ("afgerond"): a lesson is finished only when it is read, its
+assignment is handed in (or approved) and its quiz is passed. One rule, in progress.is_finished."""
 
 from __future__ import annotations
 

@@ -103,7 +103,7 @@ def test_lesson_page_shows_goals_body_assignment_and_neighbours(app, auth, clien
     assert f'href="/assignments/{lesson.slug}"' in html
     assert f'href="/lessons/{lessons[0].slug}" rel="prev"' in html
     assert f'href="/lessons/{lessons[2].slug}" rel="next"' in html
-    assert "Ik ben klaar met deze les" in html
+    assert "Ik heb deze les gelezen" in html
     assert "Voorbeeldweergave" not in html
 
 
@@ -157,14 +157,14 @@ def test_mark_done_and_undo_are_posts(app, auth, client):
     response = auth.post(f"/lessons/{lesson.slug}/done")
     assert response.status_code == 302
     html = client.get(response.location).get_data(as_text=True)
-    assert "Je hebt deze les afgerond." in html and "Toch nog niet klaar" in html
+    assert "Je hebt deze les gelezen." in html and "Toch nog niet gelezen" in html
     auth.post(f"/lessons/{lesson.slug}/done")  # a double click
     with app.app_context():
         rows = db.session.scalars(select(LessonProgress).where(LessonProgress.student_id == student_id)).all()
         assert len(rows) == 1 and rows[0].done_at is not None
     auth.post(f"/lessons/{lesson.slug}/undo")
     html = client.get(f"/lessons/{lesson.slug}").get_data(as_text=True)
-    assert "Ik ben klaar met deze les" in html
+    assert "Ik heb deze les gelezen" in html
     with app.app_context():
         assert db.session.scalar(select(LessonProgress.done_at)) is None
 

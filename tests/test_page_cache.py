@@ -32,13 +32,13 @@ def test_each_student_sees_their_own_state_on_a_cached_page(app, auth, client):
     auth.make_user("sanne")
     auth.login("sanne")
     other_client, other = second_person(app, auth, "ahmed")
-    assert "Ik ben klaar met deze les" in other_client.get(f"/lessons/{slug}").get_data(as_text=True)
+    assert "Ik heb deze les gelezen" in other_client.get(f"/lessons/{slug}").get_data(as_text=True)
 
     auth.post(f"/lessons/{slug}/done")
     mine = client.get(f"/lessons/{slug}").get_data(as_text=True)
     theirs = other_client.get(f"/lessons/{slug}").get_data(as_text=True)
-    assert "Je hebt deze les afgerond." in mine
-    assert "Je hebt deze les afgerond." not in theirs and "Ik ben klaar met deze les" in theirs
+    assert "Je hebt deze les gelezen." in mine
+    assert "Je hebt deze les gelezen." not in theirs and "Ik heb deze les gelezen" in theirs
 
 
 def test_a_cached_page_carries_the_viewers_own_csrf_token(app, auth, client):
@@ -65,9 +65,9 @@ def test_a_flash_message_shows_once_on_a_cached_page(app, auth, client):
     client.get(f"/lessons/{slug}")
     response = auth.post(f"/lessons/{slug}/done", token_from=f"/lessons/{slug}")
     after = client.get(response.location).get_data(as_text=True)
-    assert "staat op klaar" in after
+    assert "staat op gelezen" in after
     again = client.get(f"/lessons/{slug}").get_data(as_text=True)
-    assert "staat op klaar" not in again and "Je hebt deze les afgerond." in again
+    assert "staat op gelezen" not in again and "Je hebt deze les gelezen." in again
 
 
 def test_staff_and_students_get_their_own_version_of_the_page(app, auth, client):

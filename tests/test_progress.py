@@ -23,11 +23,21 @@ def lessons_of(app: Flask) -> list:
         return list(catalog().lessons.values())
 
 
+LESSON_STATUS = re.compile(
+    r'<dt>Les</dt>\s*<dd><a href="[^"]+" class="status status-\w+">'
+    r'(?:<span aria-hidden="true">[^<]*</span>)? ?([^<]+)<'
+)
+
+
+def lesson_card(html: str, lesson) -> str:
+    """The dashboard card of ``lesson``."""
+    return html.split(f'<li class="lesson-card" id="les-{lesson.number}">', 1)[1].split("</li>", 1)[0]
+
+
 def status_cell(html: str, lesson) -> str:
-    """The status label in the dashboard row of ``lesson``."""
-    html = html.split("<tbody>", 1)[1]
-    row = html.split(f'href="/lessons/{lesson.slug}"', 1)[1].split("</tr>", 1)[0]
-    return re.search(r'class="status status-\w+">([^<]+)<', row).group(1)
+    """The lesson status on the dashboard card of ``lesson``."""
+    card = lesson_card(html, lesson)
+    return LESSON_STATUS.search(card).group(1)
 
 
 def next_step_button(html: str) -> tuple[str, str]:
@@ -66,7 +76,7 @@ def test_a_new_student_starts_at_lesson_one(app, auth, client):
     url, label = next_step_button(html)
     assert url == f"/lessons/{lessons[0].slug}"
     assert label == f"Lees les 1: {escape(lessons[0].title)}"
-    assert "Bij de klas" in html  # the join form stays
+    assert "Aanmelden bij de klas" in html  # the join form stays
 
 
 def test_marking_done_moves_the_next_step_and_survives_logout(app, auth, client):
@@ -75,16 +85,16 @@ def test_marking_done_moves_the_next_step_and_survives_logout(app, auth, client)
     auth.login("sanne")
     auth.post(f"/lessons/{lessons[0].slug}/done")
     html = client.get("/student/").get_data(as_text=True)
-    assert status_cell(html, lessons[0]) == "Klaar"
+    assert status_cell(html, lessons[0]) == "Gelezen"
     assert status_cell(html, lessons[1]) == "Nog niet begonnen"
     # Lesson 1 is done, its assignment is not: that is where the student carries on.
     assert next_step_button(html) == (f"/assignments/{lessons[0].slug}", "Maak de opdracht van les 1")
-    assert "1 van de 12 lessen klaar" in html
+    assert "0 van de 12 lessen afgerond, 1 gelezen" in html
 
     auth.logout()
     auth.login("sanne")
     again = client.get("/student/").get_data(as_text=True)
-    assert status_cell(again, lessons[0]) == "Klaar"
+    assert status_cell(again, lessons[0]) == "Gelezen"
     assert next_step_button(again) == next_step_button(html)
 
 
@@ -122,8 +132,8 @@ def test_a_quiz_attempt_makes_a_lesson_busy_but_a_preview_attempt_does_not(app, 
     add_attempt(app, student, lessons[2].quiz, 40)
     html = client.get("/student/").get_data(as_text=True)
     assert status_cell(html, lessons[2]) == "Bezig"
-    row = html.split("<tbody>", 1)[1].split(f'href="/lessons/{lessons[2].slug}"', 1)[1].split("</tr>", 1)[0]
-    assert "40%" in row and "nog niet gehaald" in row
+    card = lesson_card(html, lessons[2])
+    assert "40%" in card and "nog niet gehaald" in card
 
 
 def test_undo_leaves_the_lesson_busy(app, auth, client):
@@ -199,14 +209,36 @@ def test_after_every_lesson_quiz_passed_the_final_quiz_and_then_the_end(app, aut
     with app.app_context():
         final = catalog().final_quiz
         overview = progress.overview(student, catalog(), quizzes_available=True)
-    assert overview.done_count == 12
+    assert overview.read_count == overview.finished_count == 12
     assert all(state.quiz and state.quiz.passed for state in overview.lessons if state.lesson.quiz)
     assert overview.next_step == progress.NextStep("final_quiz", None, final.slug)
     add_attempt(app, student, final.slug, 100)
     with app.app_context():
         assert progress.overview(student, catalog()).next_step.kind == "finished"
     auth.login("sanne")
-    assert "Je bent klaar met de hele module" in client.get("/student/").get_data(as_text=True)
+    html = client.get("/student/").get_data(as_text=True)
+    assert "Je bent klaar met de hele module" in html
+    assert "12 van de 12 lessen afgerond, 12 gelezen" in html
+    assert all(status_cell(html, lesson) == "Afgerond" for lesson in lessons)
+    assert "Je hebt deze les afgerond." in client.get(f"/lessons/{lessons[0].slug}").get_data(as_text=True)
+
+
+def test_a_read_lesson_with_a_draft_and_a_failed_quiz_is_read_not_finished(app, auth, client):
+    lessons = lessons_of(app)
+    student = auth.make_user("sanne")
+    auth.login("sanne")
+    lesson = lessons[3]
+    auth.post(f"/lessons/{lesson.slug}/done")
+    auth.post(f"/assignments/{lesson.slug}", {"body": "Eerste opzet", "save": "Concept opslaan"})
+    add_attempt(app, student, lesson.quiz, 29)
+    html = client.get("/student/").get_data(as_text=True)
+    assert status_cell(html, lesson) == "Gelezen"
+    assert "0 van de 12 lessen afgerond, 1 gelezen" in html
+    card = lesson_card(html, lesson)
+    assert "Concept" in card and "29% nog niet gehaald" in card
+    assert f'action="/quizzes/{lesson.quiz}/start"' in card  # a failed score offers a new attempt
+    page = client.get(f"/lessons/{lesson.slug}").get_data(as_text=True)
+    assert "Je hebt deze les gelezen. Lever nog je opdracht in. Haal nog de quiz." in page
 
 
 def test_a_quiz_without_attempts_left_is_no_next_step(app, auth):
@@ -235,9 +267,8 @@ def test_needs_work_brings_the_student_back_to_the_assignment(app, auth, client)
     auth.login("sanne")
     html = client.get("/student/").get_data(as_text=True)
     assert "Je docent vraagt je om iets te verbeteren" in html
-    assert status_cell(html, lessons[0]) == "Klaar"
-    row = html.split("<tbody>", 1)[1].split(f'href="/lessons/{lessons[0].slug}"', 1)[1].split("</tr>", 1)[0]
-    assert "Moet beter" in row
+    assert status_cell(html, lessons[0]) == "Gelezen"
+    assert "Moet beter" in lesson_card(html, lessons[0])
     with app.app_context():
         # Last busy with lesson 2: handed in, so (without quizzes) the first lesson not done is next,
         # before the assignment that needs work.
@@ -311,4 +342,4 @@ def test_demo_queue_has_work_for_the_teacher(app, runner, auth, client):
     auth.logout()
     auth.login("student01", "student-demo-2026")
     html = client.get("/student/").get_data(as_text=True)
-    assert status_cell(html, lessons_of(app)[0]) == "Klaar"
+    assert status_cell(html, lessons_of(app)[0]) == "Gelezen"

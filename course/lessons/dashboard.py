@@ -18,6 +18,7 @@ from ..core.extensions import db
 from ..core.forms import ActionForm
 from ..models import Enrolment, SchoolClass
 from .lookup import step_url, student_overview
+from .progress import FINISHED_MEANS
 
 bp = Blueprint("student", __name__, url_prefix="/student")
 
@@ -58,6 +59,7 @@ def _render_dashboard(join_form: JoinForm) -> str:
         move=membership.pending_move(current_user.id),
         overview=overview,
         next_url=step_url(overview.next_step) if overview else None,
+        finished_means=FINISHED_MEANS,
     )
 
 

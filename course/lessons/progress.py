@@ -37,8 +37,15 @@ from ..models import (
 )
 from ..quizzes.results import QuizStanding, standings
 
+# Reading a lesson: DONE means the student marked it read ("gelezen"), nothing more.
 NOT_STARTED, BUSY, DONE = "not_started", "busy", "done"
-STATUS_LABELS = {NOT_STARTED: "Nog niet begonnen", BUSY: "Bezig", DONE: "Klaar"}
+STATUS_LABELS = {NOT_STARTED: "Nog niet begonnen", BUSY: "Bezig", DONE: "Gelezen"}
+# The whole lesson: read, assignment handed in, quiz passed ("afgerond"); see ``is_finished``.
+FINISHED = "finished"
+STAGE_LABELS = {**STATUS_LABELS, FINISHED: "Afgerond"}
+FINISHED_MEANS = "Afgerond: les gelezen, opdracht ingeleverd en quiz gehaald."
+# A sign beside each label, so that no status is told by colour alone.
+STAGE_ICONS = {NOT_STARTED: "○", BUSY: "◔", DONE: "◑", FINISHED: "✓"}
 
 # Assignment states, in the order a student goes through them.
 TODO, DRAFT, HANDED_IN, APPROVED, NEEDS_WORK = "todo", "draft", "handed_in", "approved", "needs_work"
@@ -50,6 +57,8 @@ ASSIGNMENT_LABELS = {
     NEEDS_WORK: "Moet beter",
 }
 OPEN_ASSIGNMENT = frozenset({TODO, DRAFT, NEEDS_WORK})
+ASSIGNMENT_ICONS = {TODO: "○", DRAFT: "✎", HANDED_IN: "➜", APPROVED: "✓", NEEDS_WORK: "!"}
+ASSIGNMENT_IN = frozenset({HANDED_IN, APPROVED})  # handed in and not sent back: counts as done
 MAX_TEXT_LENGTH = 20_000
 
 
@@ -91,10 +100,41 @@ class LessonState:
     def assignment_label(self) -> str | None:
         return ASSIGNMENT_LABELS[self.assignment_status] if self.assignment_status else None
 
+    @property
+    def finished(self) -> bool:
+        return is_finished(self)
+
+    @property
+    def stage(self) -> str:
+        """Reading status, or FINISHED once the assignment and quiz are done too."""
+        return FINISHED if self.finished else self.status
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS[self.stage]
+
+    @property
+    def stage_icon(self) -> str:
+        return STAGE_ICONS[self.stage]
+
+    @property
+    def assignment_icon(self) -> str:
+        return ASSIGNMENT_ICONS[self.assignment_status] if self.assignment_status else ""
+
     def page_key(self) -> tuple[object, ...]:
         """All of this state the lesson page shows: pages are cached per key (see page_cache)."""
         quiz = (self.quiz.percentage, self.quiz.passed) if self.quiz else None
         return (self.status, self.assignment_status, quiz)
+
+
+def is_finished(state: LessonState) -> bool:
+    """The one rule for "afgerond": the lesson is read ("gelezen"), its assignment (if any) is
+    handed in or approved, and its quiz (if any) is passed. Read alone is not finished."""
+    if state.status != DONE:
+        return False
+    if state.assignment_status is not None and state.assignment_status not in ASSIGNMENT_IN:
+        return False
+    return state.lesson.quiz is None or (state.quiz is not None and state.quiz.passed)
 
 
 @dataclass(frozen=True)
@@ -113,8 +153,12 @@ class Overview:
     final: QuizStanding | None
 
     @property
-    def done_count(self) -> int:
+    def read_count(self) -> int:
         return sum(state.status == DONE for state in self.lessons)
+
+    @property
+    def finished_count(self) -> int:
+        return sum(state.finished for state in self.lessons)
 
     @property
     def needs_work(self) -> list[LessonState]:

@@ -165,9 +165,9 @@ def _set_done(slug: str, *, done: bool) -> Response:
     else:
         progress.mark_done(current_user.id, lesson.slug, done=done)
         if done:
-            flash(f"Les {lesson.number} staat op klaar. Goed bezig!", "success")
+            flash(f"Les {lesson.number} staat op gelezen. Goed bezig!", "success")
         else:
-            flash(f"Les {lesson.number} staat niet meer op klaar.", "success")
+            flash(f"Les {lesson.number} staat niet meer op gelezen.", "success")
     return redirect(url_for("lessons.show", slug=lesson.slug) + "#les-afronden")
 
 

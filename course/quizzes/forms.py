@@ -28,7 +28,7 @@ KIND_HINTS = {
     "truefalse": "Kies waar of niet waar.",
     "multiple": "Kies alle goede antwoorden. Het kan er één zijn, of meer.",
     "ordering": "Kies bij elk onderdeel een plaats: 1 is het eerst, {n} het laatst. Elke plaats gebruik je één keer.",
-    "matching": "Kies bij elk onderdeel links het antwoord dat erbij hoort. Elk antwoord hoort bij één onderdeel.",
+    "matching": "Kies bij elk onderdeel het antwoord dat erbij hoort. Elk antwoord hoort bij één onderdeel.",
 }
 KIND_NAMES = {
     "single": "één antwoord",

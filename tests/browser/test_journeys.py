@@ -205,7 +205,9 @@ def student_journey(state: dict[str, Any], new_page, base_url: str, live_app: Fl
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Hoi Sanne")
     expect(page.locator(".flashes")).to_contain_text("Welkom, Sanne! Je zit nu in je klas.")
-    expect(page.locator(".progress-line")).to_contain_text(f"0 van de {len(content.lessons)} lessen klaar")
+    expect(page.locator(".progress-line")).to_contain_text(
+        f"0 van de {len(content.lessons)} lessen afgerond, 0 gelezen"
+    )
     expect(page.locator("#klassen-kop + ul")).to_contain_text(made.name)
     shoot(page, "student-start")
 
@@ -213,9 +215,9 @@ def student_journey(state: dict[str, Any], new_page, base_url: str, live_app: Fl
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Les {lesson.number}: {lesson.title}")
     expect(page.locator("section.goals")).to_contain_text(collapse(lesson.goals[0]))
     shoot(page, "les-1")
-    page.get_by_role("button", name="Ik ben klaar met deze les").click()
-    expect(page.locator(".flashes")).to_contain_text(f"Les {lesson.number} staat op klaar. Goed bezig!")
-    expect(page.locator("#les-afronden")).to_contain_text("Je hebt deze les afgerond.")
+    page.get_by_role("button", name="Ik heb deze les gelezen").click()
+    expect(page.locator(".flashes")).to_contain_text(f"Les {lesson.number} staat op gelezen. Goed bezig!")
+    expect(page.locator("#les-afronden")).to_contain_text("Je hebt deze les gelezen.")
 
     page.get_by_role("link", name="Schrijf je opdracht").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Opdracht: {lesson.assignment.title}")
@@ -260,12 +262,16 @@ def student_journey(state: dict[str, Any], new_page, base_url: str, live_app: Fl
     shoot(page, "quiz-uitslag")
 
     page.get_by_role("link", name="Mijn lessen").click()
-    expect(page.locator(".progress-line")).to_contain_text(f"1 van de {len(content.lessons)} lessen klaar")
-    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=lesson.title))
-    expect(row).to_contain_text("Klaar")
-    expect(row).to_contain_text("Ingeleverd")
-    passed = "gehaald" if floor_percent >= quiz.policy.pass_percentage else "nog niet gehaald"
-    expect(row).to_contain_text(f"{floor_percent}% {passed}")
+    passed = floor_percent >= quiz.policy.pass_percentage
+    # Read, handed in and passed: "afgerond"; read with a quiz still to pass: only "gelezen".
+    finished = 1 if passed else 0
+    expect(page.locator(".progress-line")).to_contain_text(
+        f"{finished} van de {len(content.lessons)} lessen afgerond, 1 gelezen"
+    )
+    card = page.locator(".lesson-card").filter(has=page.get_by_role("link", name=lesson.title))
+    expect(card).to_contain_text("Afgerond" if passed else "Gelezen")
+    expect(card).to_contain_text("Ingeleverd")
+    expect(card).to_contain_text(f"{floor_percent}% {'gehaald' if passed else 'nog niet gehaald'}")
     shoot(page, "student-dashboard")
 
     work = StudentWork("Sanne", "sanne17", essay, score, collapse(wrong.text))
@@ -308,9 +314,9 @@ def test_journey_2_the_same_with_the_keyboard_alone(state, new_page, base_url, l
     tab_to(page, page.get_by_role("link", name=f"Lees les {lesson.number}: {lesson.title}"))
     keys.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Les {lesson.number}: {lesson.title}")
-    tab_to(page, page.get_by_role("button", name="Ik ben klaar met deze les"), limit=400)
+    tab_to(page, page.get_by_role("button", name="Ik heb deze les gelezen"), limit=400)
     keys.press("Space")
-    expect(page.locator(".flashes")).to_contain_text(f"Les {lesson.number} staat op klaar.")
+    expect(page.locator(".flashes")).to_contain_text(f"Les {lesson.number} staat op gelezen.")
 
     tab_to(page, page.get_by_role("link", name="Schrijf je opdracht"), limit=400)
     keys.press("Enter")
@@ -342,9 +348,12 @@ def test_journey_2_the_same_with_the_keyboard_alone(state, new_page, base_url, l
 
     tab_until(page, "el => el.textContent === 'Mijn lessen'", what="the Mijn lessen link")
     keys.press("Enter")
-    expect(page.locator(".progress-line")).to_contain_text(f"1 van de {len(content.lessons)} lessen klaar")
-    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=lesson.title))
-    expect(row).to_contain_text("100% gehaald")
+    expect(page.locator(".progress-line")).to_contain_text(
+        f"1 van de {len(content.lessons)} lessen afgerond, 1 gelezen"
+    )
+    card = page.locator(".lesson-card").filter(has=page.get_by_role("link", name=lesson.title))
+    expect(card).to_contain_text("Afgerond")
+    expect(card).to_contain_text("100% gehaald")
 
 
 # -- journey 3: the teacher's side ----------------------------------------------------------------

@@ -111,7 +111,7 @@ def test_journey_6_oidc_student_signs_in_with_the_school_account_and_joins_the_c
     shoot(page, "oidc-2-eerste-keer")
 
     page.get_by_label("Klascode").fill(code)
-    page.get_by_role("button", name="Bij de klas").click()
+    page.get_by_role("button", name="Aanmelden bij de klas").click()
     expect(page.get_by_role("status")).to_contain_text("Je zit nu in MV2A")
 
     page.get_by_role("button", name="Uitloggen").click()

@@ -1,9 +1,10 @@
 """Layout checks at 375 x 812, where a phone shows what the code cannot: a quiz question lies wholly
-inside its card, "Mijn gegevens" and the admin pages never scroll sideways, card headings start at
+inside its card, "Mijn gegevens", the dashboard and the admin pages never scroll sideways, card headings start at
 the top of their card, and breadcrumbs have room and a size a finger can hit."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from course.core.content_store import catalog
 
@@ -139,3 +140,25 @@ def test_breadcrumbs_have_room_below_the_header(phone_as, base_url, setup):
     header_bottom = page.evaluate("() => document.querySelector('header').getBoundingClientRect().bottom")
     assert link["height"] >= 24, link  # WCAG 2.2 target size (minimum)
     assert link["y"] - header_bottom >= 16, (link, header_bottom)
+
+
+def test_dashboard_shows_every_lessons_work_on_a_phone(phone_as, base_url, setup, live_app):
+    with live_app.app_context():
+        lessons = list(catalog().lessons.values())
+        read = next(lesson for lesson in lessons if lesson.quiz == setup.quiz_slug)
+    page = phone_as(setup.student)
+    no_sideways_scroll(page, f"{base_url}/student/")
+    cards = page.locator(".lesson-card")
+    expect(cards).to_have_count(len(lessons))
+    for lesson, card in zip(lessons, cards.all(), strict=True):
+        box = card.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 375, (lesson.slug, box)
+        if lesson.assignment:
+            expect(card.get_by_role("link", name="Nog niet gemaakt").first).to_be_visible()
+        expect(card.locator("dt")).to_have_text(["Les", "Opdracht", "Quiz"])
+    # Read with a failed quiz: "gelezen", not finished, and the score leads straight to a new attempt.
+    card = page.locator(f"#les-{read.number}")
+    expect(card.get_by_role("link", name="Gelezen")).to_be_visible()
+    expect(card.get_by_role("link", name="34% nog niet gehaald")).to_be_visible()
+    card.get_by_role("button", name="Probeer de quiz opnieuw").click()
+    expect(page).to_have_url(re.compile(rf"/quizzes/{setup.quiz_slug}/attempts/[\w-]+$"))

@@ -47,3 +47,13 @@ def test_icons_are_svg_that_load_nothing(client):
         assert "<title" in svg and "Personal Branding" in svg, f"{name} has no title"
         loads = re.findall(r"""(?:href|src)\s*=\s*["'](?!#)|url\(|@import""", svg)
         assert not loads, f"{name} loads something: {loads}"
+
+
+def test_an_empty_page_says_what_to_do_next(auth, client):
+    auth.make_user("nieuwe-docent", "teacher")
+    auth.login("nieuwe-docent")
+    page = html.fromstring(client.get("/teacher/tpack/history").get_data(as_text=True))
+    (empty,) = page.xpath('//main//*[@class="empty-state"]')
+    assert "Rond eerst een scan af" in _text(empty)
+    (next_step,) = empty.xpath(".//a")
+    assert next_step.get("href") == "/teacher/tpack/" and _text(next_step) == "Naar de scan"

@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 5000
 FLASK  := $(PY) -m flask --app wsgi
 
-.PHONY: run test test-browser test-two-servers check lint clean-venv
+.PHONY: run test test-browser test-two-servers screenshots check lint clean-venv
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ test: $(VENV)/.dev-installed $(OIDC_PROVIDER)
 # Only the journeys and accessibility checks in headless Chromium; screenshots go to tests/artifacts/.
 test-browser: $(VENV)/.dev-installed $(OIDC_PROVIDER)
 	TEST_DATABASE_URL= $(PY) -m pytest -m browser
+
+# The pictures in the README (docs/screenshots/): the demo school on a throwaway SQLite database,
+# shown by headless Chromium (/usr/bin/chromium; apt-get install chromium) on a phone and a laptop.
+screenshots: $(VENV)/.dev-installed
+	$(PY) -m tests.browser.screenshots
 
 # Two gunicorn servers behind nginx on PostgreSQL and Redis (docs/deployment.md). Needs nginx and
 # redis-server from Debian's packages and a PostgreSQL server; TEST_DATABASE_URL names it.

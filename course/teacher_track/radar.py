@@ -16,10 +16,10 @@ from html import escape
 
 # (colour, dash pattern or None for a solid line, marker shape); cycled when there are more series.
 STYLES: tuple[tuple[str, str | None, str], ...] = (
-    ("#1d4f91", None, "circle"),
+    ("#4a3aa8", None, "circle"),  # the accent colour of app.css
     ("#a34700", "9 5", "square"),
     ("#2c6e31", "2 4", "diamond"),
-    ("#6a1b9a", "12 4 2 4", "cross"),
+    ("#00695c", "12 4 2 4", "cross"),
     ("#8b1a1a", "5 3", "circle"),
     ("#37474f", "1 6", "square"),
 )

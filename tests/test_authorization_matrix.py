@@ -136,8 +136,11 @@ classes.add_co_teacher      POST   login     403     403           ok    ok     
 classes.withdraw_invitation POST   login     403     403           ok    ok         404           403     ok    404
 classes.answer_invitation   POST   login     403     403           404   404        ok            403     403   404
 classes.remove_co_teacher   POST   login     403     403           ok    403        404           403     ok    404
+classes.confirm_remove_student GET login     403     403           ok    ok         404           403     ok    404
 classes.remove_student      POST   login     403     403           ok    ok         404           403     ok    404
+classes.confirm_delete_student GET login     403     403           ok    ok         404           403     ok    404
 classes.delete_student      POST   login     403     403           ok    ok         404           403     ok    404
+classes.confirm_reset_password GET login     403     403           ok    ok         404           403     ok    404
 classes.reset_password      POST   login     403     403           ok    ok         404           403     ok    404
 classes.decide_move         POST   login     403     403           ok    ok         404           403     ok    404
 gradebook.grid              GET    login     403     403           ok    ok         404           403     ok    404
@@ -478,8 +481,11 @@ FOREIGN = sorted(
         "quizzes.submit",
         "quizzes.review_attempt",
         "classes.remove_co_teacher",
+        "classes.confirm_remove_student",
         "classes.remove_student",
+        "classes.confirm_delete_student",
         "classes.delete_student",
+        "classes.confirm_reset_password",
         "classes.reset_password",
         "classes.decide_move",
         "classes.withdraw_invitation",

@@ -81,16 +81,57 @@ def test_grid_numbers_match_the_work_computed_by_hand(app, auth, fixture_class):
     assert f"{q1.max_score} van {q1.max_score}, 1 poging" in anna_row[1]
     assert "Ingeleverd" in anna_row[2] and whole(anna_q2) in anna_row[2]
     assert "Concept" in anna_row[3]
-    assert "niet klaar" in anna_row[7]
+    assert anna_row[7] == "– nog niets"  # an empty cell is a dash (and words for a screen reader)
     assert anna_row[-3:] == ["6 van 12", whole((Decimal(100) + anna_q2) / 2), "1"]
     assert by_name["Bram"][-3:] == ["6 van 12", "0%", "0"]
-    assert "quiz nog niet gemaakt" in by_name["Bram"][2]  # the preview is not shown
-    assert by_name["Chris"][-3:] == ["2 van 12", "-", "0"]
+    assert by_name["Bram"][2] == "✓ klaar"  # the preview is not shown
+    assert by_name["Chris"][-3:] == ["2 van 12", "–", "0"]
     rows_all, _ = table_rows(page)
     footer = rows_all[-1]
     assert footer[0] == "Hele klas"
-    assert "4 van 4 klaar" in footer[1] and "mediaan 50%" in footer[1]
+    assert "4 van 4 klaar" in footer[1] and "middelste 50%" in footer[1]
     assert "2 van 4 klaar" in footer[6]
+
+
+def test_grid_cells_are_short_with_a_legend_and_a_failing_score_said_in_words(app, auth, fixture_class):
+    fx = fixture_class
+    page = grid_page(auth, fx.class_id)
+    text = text_of(page)
+    assert "Zo lees je de tabel" in text and "quiz niet gehaald (in rood)" in text
+    bram = body_rows(page)["Bram"]
+    # Bram's blank quiz 1: red, a cross and the words, never the colour alone.
+    assert re.search(r'class="chip score is-below"><span aria-hidden="true">✗ </span>', page)
+    assert "0%, niet gehaald" in bram[1]
+    assert bram[7] == "– nog niets"
+    assert "De namen en de koppen blijven staan" in text
+    region = re.search(r'<div class="table-wrap gradebook-wrap"[^>]*>', page).group(0)
+    assert 'role="region"' in region and 'tabindex="0"' in region and "aria-labelledby" in region
+
+
+def test_gradebook_pages_say_median_in_plain_words():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "course" / "templates" / "gradebook"
+    assert [p.name for p in folder.glob("*.html") if "mediaan" in p.read_text(encoding="utf-8").lower()] == []
+
+
+def test_behind_means_two_lessons_under_the_middle_or_a_failed_quiz():
+    from types import SimpleNamespace
+
+    from course.gradebook.grid import QuizCell, StudentRow, behind_reasons
+
+    def row(done: int, *scores: int) -> StudentRow:
+        """A student with ``done`` of 12 lessons done and a counting quiz per score (out of 100, pass 55)."""
+        quizzes = [QuizCell("q", 1, None, Decimal(s), 100, Decimal(s), 55, "t") for s in scores]
+        quizzes += [None] * (12 - len(quizzes))
+        cells = [SimpleNamespace(done=i < done, quiz=quizzes[i]) for i in range(12)]
+        return StudentRow(1, "Sam", "sam", cells, None)  # type: ignore[arg-type]
+
+    assert behind_reasons(row(3), Decimal(6)) == ["3 lessen klaar, het midden van de klas 6"]
+    assert behind_reasons(row(4), Decimal(6)) == []  # exactly two under the middle is not behind yet
+    assert behind_reasons(row(5, 54), Decimal("5.5")) == ["1 quiz niet gehaald"]
+    assert behind_reasons(row(6, 55), Decimal(6)) == []  # the pass mark itself passes
+    assert behind_reasons(row(0), None) == []  # no class to compare with
 
 
 def test_cells_link_to_the_attempt_review_and_the_assignment(app, auth, fixture_class):

@@ -108,7 +108,7 @@ def test_grid_csv_matches_the_page(app, auth, fx):
         assert cells[-3] == f"{record['Lessen klaar']} van 12"
         assert cells[-1] == record["Opdrachten goedgekeurd"]
         average = record["Gemiddelde quizscore %"]
-        assert cells[-2] == ("-" if average == "" else f"{average}%")
+        assert cells[-2] == ("–" if average == "" else f"{average}%")
 
 
 def test_grid_xlsx_has_header_frozen_panes_and_the_same_values(app, auth, fx):

@@ -174,8 +174,9 @@ def test_a_co_teacher_cannot_delete_an_account_but_the_owner_can(app, auth, clie
         student_id = db.session.scalar(select(User.id).where(User.username == "sanne"))
     delete_url = f"/teacher/classes/{class_id}/students/{student_id}/delete"
 
+    student_page = f"/teacher/gradebook/{class_id}/students/{student_id}"
     auth.login("bakker")
-    page = client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+    page = client.get(student_page).get_data(as_text=True)
     assert delete_url not in page
     assert "alleen de eigenaar van deze klas" in page
     response = auth.post(delete_url, follow_redirects=True)
@@ -185,7 +186,7 @@ def test_a_co_teacher_cannot_delete_an_account_but_the_owner_can(app, auth, clie
 
     auth.logout()
     auth.login("devries")
-    assert delete_url in client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+    assert delete_url in client.get(student_page).get_data(as_text=True)
     assert auth.post(delete_url).status_code == 302
     with app.app_context():
         assert db.session.get(User, student_id) is None

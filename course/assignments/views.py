@@ -117,26 +117,34 @@ def _made_in(class_id: int) -> ColumnElement[bool]:
     return and_(Submission.class_id == class_id, Submission.student_id.in_(_in_class(class_id)))
 
 
+def _unreviewed(query: Select, class_id: int) -> Select:
+    """``query`` narrowed to the newest versions made in this class that nobody reviewed yet."""
+    latest = _latest_versions(class_id)
+    return query.join(
+        latest,
+        and_(
+            latest.c.student_id == Submission.student_id,
+            latest.c.lesson_slug == Submission.lesson_slug,
+            latest.c.version == Submission.version,
+        ),
+    ).where(_made_in(class_id), ~Submission.reviews.any())
+
+
 def assignment_queue(class_id: int) -> list[tuple[Submission, User]]:
     """Newest versions of the class's students that nobody reviewed yet, oldest first."""
-    latest = _latest_versions(class_id)
+    query = select(Submission, User).join(User, User.id == Submission.student_id)
     return [
         (submission, student)
         for submission, student in db.session.execute(
-            select(Submission, User)
-            .join(User, User.id == Submission.student_id)
-            .join(
-                latest,
-                and_(
-                    latest.c.student_id == Submission.student_id,
-                    latest.c.lesson_slug == Submission.lesson_slug,
-                    latest.c.version == Submission.version,
-                ),
-            )
-            .where(_made_in(class_id), ~Submission.reviews.any())
-            .order_by(Submission.submitted_at, Submission.id)
+            _unreviewed(query, class_id).order_by(Submission.submitted_at, Submission.id)
         ).all()
     ]
+
+
+@bp.app_template_global("assignments_to_review")
+def assignments_to_review(class_id: int) -> int:
+    """How many newest versions wait for a first look, for the class page (which checked the reach)."""
+    return db.session.scalar(_unreviewed(select(func.count(Submission.id)), class_id)) or 0
 
 
 def recent_reviews(class_id: int, limit: int = 20) -> list[tuple[Review, Submission, User]]:

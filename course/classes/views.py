@@ -104,15 +104,7 @@ def detail(class_id: int) -> str:
     return _render_detail(school_class, CoTeacherForm())
 
 
-def _render_detail(
-    school_class: SchoolClass, co_form: CoTeacherForm, new_password: tuple[User, str] | None = None
-) -> str:
-    students = db.session.scalars(
-        select(User)
-        .join(Enrolment, Enrolment.student_id == User.id)
-        .where(Enrolment.class_id == school_class.id)
-        .order_by(func.lower(User.display_name))
-    ).all()
+def _render_detail(school_class: SchoolClass, co_form: CoTeacherForm) -> str:
     teachers = db.session.execute(
         select(User, ClassTeacher.is_owner)
         .join(ClassTeacher, ClassTeacher.teacher_id == User.id)
@@ -122,12 +114,10 @@ def _render_detail(
     return render_template(
         "classes/detail.html",
         school_class=school_class,
-        students=students,
         teachers=teachers,
         co_form=co_form,
         action=ActionForm(),
         owner=is_owner(current_user, school_class),
-        new_password=new_password,
         invitations=co_teachers.sent_for(school_class.id),
         moves=membership.moves_from(school_class.id),
     )
@@ -246,11 +236,69 @@ def remove_co_teacher(class_id: int, teacher_id: int) -> Response:
     return redirect(url_for("classes.detail", class_id=class_id))
 
 
+# -- one student's account: each action asks first on a page of its own (works without script) ---
+
+
+def _student_of_class(class_id: int, student_id: int) -> tuple[SchoolClass, User]:
+    school_class = class_for_teacher_or_404(current_user, class_id)
+    return school_class, student_in_class_or_404(school_class, student_id)
+
+
+def _student_page(school_class: SchoolClass, student: User) -> Response:
+    return redirect(url_for("gradebook.student", class_id=school_class.id, student_id=student.id))
+
+
+def _delete_refusal(student: User) -> str | None:
+    """Deleting cannot be undone, so a teacher may only delete a student who is in no class but
+    the teacher's own (owned, not co-taught); otherwise the owner or the administrator decides."""
+    if current_user.is_admin:
+        return None
+    if not accounts.only_in_classes_of(student, current_user):
+        return (
+            f"{student.display_name} zit ook in een klas van een collega. "
+            "Vraag de beheerder om het account te verwijderen."
+        )
+    if not accounts.only_in_classes_of(student, current_user, owned=True):
+        return (
+            "Alleen de eigenaar van de klas kan een account verwijderen. "
+            "Vraag de eigenaar of de beheerder om het te doen."
+        )
+    return None
+
+
+def _reset_refusal(school_class: SchoolClass, student: User) -> str | None:
+    """Whoever resets a password can sign in as the student: only their current class may."""
+    if current_user.is_admin or membership.active_class_id(student.id) == school_class.id:
+        return None
+    return (
+        f"{student.display_name} zit nu in een andere klas. Alleen een docent van die klas of de "
+        "beheerder kan het wachtwoord opnieuw instellen."
+    )
+
+
+def _confirm(school_class: SchoolClass, student: User, action: str, refused: str | None) -> str:
+    return render_template(
+        "classes/confirm_student.html",
+        school_class=school_class,
+        student=student,
+        action=action,
+        refused=refused,
+        form=ActionForm(),
+        post_url=url_for(f"classes.{action}", class_id=school_class.id, student_id=student.id),
+    )
+
+
+@bp.get("/<id:class_id>/students/<id:student_id>/remove")
+@role_required("teacher", "admin")
+def confirm_remove_student(class_id: int, student_id: int) -> str:
+    school_class, student = _student_of_class(class_id, student_id)
+    return _confirm(school_class, student, "remove_student", None)
+
+
 @bp.post("/<id:class_id>/students/<id:student_id>/remove")
 @role_required("teacher", "admin")
 def remove_student(class_id: int, student_id: int) -> Response:
-    school_class = class_for_teacher_or_404(current_user, class_id)
-    student = student_in_class_or_404(school_class, student_id)
+    school_class, student = _student_of_class(class_id, student_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     accounts.remove_from_class(school_class, student, current_user)
@@ -261,52 +309,48 @@ def remove_student(class_id: int, student_id: int) -> Response:
     return redirect(url_for("classes.detail", class_id=class_id))
 
 
+@bp.get("/<id:class_id>/students/<id:student_id>/delete")
+@role_required("teacher", "admin")
+def confirm_delete_student(class_id: int, student_id: int) -> str:
+    school_class, student = _student_of_class(class_id, student_id)
+    return _confirm(school_class, student, "delete_student", _delete_refusal(student))
+
+
 @bp.post("/<id:class_id>/students/<id:student_id>/delete")
 @role_required("teacher", "admin")
 def delete_student(class_id: int, student_id: int) -> Response:
-    """Remove a student and all their work (AVG art. 17). It cannot be undone, so a teacher may
-    only do this for a student in no class but their own (owned, not co-taught); otherwise the
-    owner or the administrator decides."""
+    """Remove a student and all their work (AVG art. 17)."""
     from ..privacy.personal_data import delete_user
 
-    school_class = class_for_teacher_or_404(current_user, class_id)
-    student = student_in_class_or_404(school_class, student_id)
+    school_class, student = _student_of_class(class_id, student_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if not current_user.is_admin and not accounts.only_in_classes_of(student, current_user):
-        flash(
-            f"{student.display_name} zit ook in een klas van een collega. "
-            "Vraag de beheerder om het account te verwijderen.",
-            "error",
-        )
-        return redirect(url_for("classes.detail", class_id=class_id))
-    if not current_user.is_admin and not accounts.only_in_classes_of(student, current_user, owned=True):
-        flash(
-            "Alleen de eigenaar van de klas kan een account verwijderen. "
-            "Vraag de eigenaar of de beheerder om het te doen.",
-            "error",
-        )
-        return redirect(url_for("classes.detail", class_id=class_id))
+    refused = _delete_refusal(student)
+    if refused:
+        flash(refused, "error")
+        return _student_page(school_class, student)
     name = student.display_name
     delete_user(student, current_user)
     flash(f"Het account van {name} en al het werk zijn verwijderd.", "success")
     return redirect(url_for("classes.detail", class_id=class_id))
 
 
+@bp.get("/<id:class_id>/students/<id:student_id>/reset-password")
+@role_required("teacher", "admin")
+def confirm_reset_password(class_id: int, student_id: int) -> str:
+    school_class, student = _student_of_class(class_id, student_id)
+    return _confirm(school_class, student, "reset_password", _reset_refusal(school_class, student))
+
+
 @bp.post("/<id:class_id>/students/<id:student_id>/reset-password")
 @role_required("teacher", "admin")
 def reset_password(class_id: int, student_id: int) -> str | Response:
-    school_class = class_for_teacher_or_404(current_user, class_id)
-    student = student_in_class_or_404(school_class, student_id)
+    school_class, student = _student_of_class(class_id, student_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if not current_user.is_admin and membership.active_class_id(student.id) != school_class.id:
-        # Whoever resets a password can sign in as the student: only their current class may.
-        flash(
-            f"{student.display_name} zit nu in een andere klas. Alleen een docent van die klas of de "
-            "beheerder kan het wachtwoord opnieuw instellen.",
-            "error",
-        )
-        return redirect(url_for("classes.detail", class_id=class_id))
+    refused = _reset_refusal(school_class, student)
+    if refused:
+        flash(refused, "error")
+        return _student_page(school_class, student)
     password = accounts.reset_password(student, current_user)
-    return _render_detail(school_class, CoTeacherForm(formdata=None), new_password=(student, password))
+    return render_template("classes/new_password.html", school_class=school_class, student=student, password=password)

@@ -19,6 +19,7 @@ from ..content.catalog import Catalog
 from ..content.lesson_files import Lesson
 from ..content.quiz_files import Quiz
 from ..core.extensions import db
+from ..core.numbers import decimal_comma
 from ..models import AssignmentDraft, Enrolment, LessonProgress, Review, Submission, User
 from ..quizzes.results import QuizStanding, standings
 
@@ -99,7 +100,11 @@ class StudentRow:
     username: str
     cells: list[LessonCell]
     final: QuizCell | None
-    behind: bool = False
+    behind_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def behind(self) -> bool:
+        return bool(self.behind_reasons)
 
     @property
     def lessons_done(self) -> int:
@@ -273,7 +278,7 @@ def build_grid(
 
     median_done = _median([Decimal(row.lessons_done) for row in rows])
     for row in rows:
-        row.behind = is_behind(row, median_done)
+        row.behind_reasons = behind_reasons(row, median_done)
     summaries = [summarise([row.cells[i].done for row in rows], [row.cells[i].quiz for row in rows])
                  for i in range(len(lessons))]
     final_summary = summarise([], [row.final for row in rows]) if final_quiz else None
@@ -298,11 +303,20 @@ def summarise(done: list[bool], quizzes: list[QuizCell | None]) -> ColumnSummary
     return ColumnSummary(done=sum(done), quiz_takers=len(percentages), median_percentage=_median(percentages))
 
 
-def is_behind(row: StudentRow, median_done: Decimal | None) -> bool:
-    """Fewer lessons done than the class median minus two, or a counting quiz under its pass mark."""
+def behind_reasons(row: StudentRow, median_done: Decimal | None) -> list[str]:
+    """Why a student is behind, in the teacher's words; empty when they are not. Behind means more
+    than two lessons fewer done than the middle of the class (the median), or a counting quiz under
+    its pass mark: both are things a teacher can act on this week."""
+    reasons = []
     if median_done is not None and row.lessons_done < median_done - BEHIND_MARGIN:
-        return True
-    return row.below_pass
+        reasons.append(
+            f"{row.lessons_done} {'les' if row.lessons_done == 1 else 'lessen'} klaar, "
+            f"het midden van de klas {decimal_comma(median_done)}"
+        )
+    failed = sum(q.below_pass for q in row.quizzes)
+    if failed:
+        reasons.append(f"{failed} {'quiz' if failed == 1 else 'quizzen'} niet gehaald")
+    return reasons
 
 
 def arrange(grid: Grid, sort: str = "name", behind_only: bool = False) -> list[StudentRow]:

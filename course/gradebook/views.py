@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from ..classes.scopes import class_for_teacher_or_404, student_in_class_or_404
+from ..classes.scopes import class_for_teacher_or_404, is_owner, student_in_class_or_404
 from ..content.quiz_files import Quiz
 from ..core.access import role_required
 from ..core.content_store import catalog
@@ -29,7 +29,7 @@ from ..quizzes.attempts import voided_question_ids
 from ..quizzes.forms import KIND_NAMES, format_points, review
 from . import analysis, exports, loaders
 from .assignment_columns import load_extras, review_levels
-from .grid import ASSIGNMENT_LABELS, SORTS, arrange, load_grid, rounded
+from .grid import ASSIGNMENT_LABELS, SORTS, Grid, arrange, load_grid, rounded
 
 bp = Blueprint("gradebook", __name__, url_prefix="/teacher/gradebook")
 
@@ -45,14 +45,20 @@ def _helpers() -> dict[str, object]:
     }
 
 
+@bp.app_template_global("class_progress")
+def class_progress(class_id: int) -> Grid:
+    """Lessons done and who is behind, for the class page (the page has checked the teacher's reach)."""
+    return load_grid(class_id, catalog())
+
+
 def misconception_text(tag: str) -> str:
     """The sentence a teacher reads for a misconception tag (the tag itself when it has none)."""
     return catalog().misconceptions.get(tag) or tag
 
 
 def percent_text(value: Decimal | float | None) -> str:
-    """A whole percentage for the page, "-" when there is none."""
-    return percent_label(value, empty="-")
+    """A whole percentage for the page, "–" when there is none."""
+    return percent_label(value)
 
 
 def stat_text(value: float | None) -> str:
@@ -174,6 +180,7 @@ def student(class_id: int, student_id: int) -> str:
         labels=ASSIGNMENT_LABELS,
         extras=load_extras(school_class.id),
         rubric_levels=review_levels([v for versions in work.submissions.values() for v in versions]),
+        owner=is_owner(current_user, school_class),
         **_links(school_class),
     )
 

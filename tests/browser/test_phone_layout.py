@@ -162,3 +162,24 @@ def test_dashboard_shows_every_lessons_work_on_a_phone(phone_as, base_url, setup
     expect(card.get_by_role("link", name="34% nog niet gehaald")).to_be_visible()
     card.get_by_role("button", name="Probeer de quiz opnieuw").click()
     expect(page).to_have_url(re.compile(rf"/quizzes/{setup.quiz_slug}/attempts/[\w-]+$"))
+
+
+NAME_IN_VIEW = """() => {
+  const wrap = document.querySelector('.gradebook-wrap'), name = document.querySelector('tbody th.name-col');
+  const box = name.getBoundingClientRect(), frame = wrap.getBoundingClientRect();
+  const top = document.elementFromPoint(box.left + 8, box.top + box.height / 2);
+  return {left: box.left, frameLeft: frame.left, onTop: name.contains(top), scrolled: wrap.scrollLeft};
+}"""
+
+
+def test_gradebook_keeps_the_names_in_view_when_scrolled_sideways(phone_as, base_url, setup):
+    page = phone_as(setup.teacher)
+    page.goto(f"{base_url}/teacher/gradebook/{setup.class_id}")
+    region = page.get_by_role("region", name="Cijferlijst")
+    region.focus()  # a keyboard user can scroll it too
+    for _ in range(15):
+        page.keyboard.press("ArrowRight")
+    page.evaluate("() => { document.querySelector('.gradebook-wrap').scrollLeft += 800; }")
+    seen = page.evaluate(NAME_IN_VIEW)
+    assert seen["scrolled"] > 400, seen
+    assert abs(seen["left"] - seen["frameLeft"]) <= 2 and seen["onTop"], seen

@@ -42,7 +42,7 @@ def test_class_page_shows_what_waits_and_links_names_to_progress(auth, fx):
     assert f'href="/teacher/classes/{fx.class_id}/assignments"' in html
     assert "studenten lopen achter" in text and f'href="/teacher/gradebook/{fx.class_id}?achter=y"' in html
     assert "Bram : 1 quiz niet gehaald" in text  # the name is a link, then why
-    assert "Chris : 2 lessen klaar, het midden van de klas 5,5" in text
+    assert "Chris : 2 lessen gelezen, het midden van de klas 5,5" in text
     assert "Daan :" not in text
     for name in ("anna", "bram", "chris", "daan"):
         assert f'href="/teacher/gradebook/{fx.class_id}/students/{fx.ids[name]}">{name.title()}</a>' in html

@@ -77,20 +77,20 @@ def test_grid_numbers_match_the_work_computed_by_hand(app, auth, fixture_class):
     by_name = body_rows(page)
     assert list(by_name) == ["Anna", "Bram", "Chris", "Daan"]
     anna_row = by_name["Anna"]
-    assert "klaar" in anna_row[1] and "Goedgekeurd" in anna_row[1] and "100%" in anna_row[1]
+    assert "gelezen" in anna_row[1] and "Goedgekeurd" in anna_row[1] and "100%" in anna_row[1]
     assert f"{q1.max_score} van {q1.max_score}, 1 poging" in anna_row[1]
     assert "Ingeleverd" in anna_row[2] and whole(anna_q2) in anna_row[2]
     assert "Concept" in anna_row[3]
     assert anna_row[7] == "– nog niets"  # an empty cell is a dash (and words for a screen reader)
     assert anna_row[-3:] == ["6 van 12", whole((Decimal(100) + anna_q2) / 2), "1"]
     assert by_name["Bram"][-3:] == ["6 van 12", "0%", "0"]
-    assert by_name["Bram"][2] == "✓ klaar"  # the preview is not shown
+    assert by_name["Bram"][2] == "✓ gelezen"  # the preview is not shown
     assert by_name["Chris"][-3:] == ["2 van 12", "–", "0"]
     rows_all, _ = table_rows(page)
     footer = rows_all[-1]
     assert footer[0] == "Hele klas"
-    assert "4 van 4 klaar" in footer[1] and "middelste 50%" in footer[1]
-    assert "2 van 4 klaar" in footer[6]
+    assert "4 van 4 gelezen" in footer[1] and "middelste 50%" in footer[1]
+    assert "2 van 4 gelezen" in footer[6]
 
 
 def test_grid_cells_are_short_with_a_legend_and_a_failing_score_said_in_words(app, auth, fixture_class):
@@ -127,7 +127,7 @@ def test_behind_means_two_lessons_under_the_middle_or_a_failed_quiz():
         cells = [SimpleNamespace(done=i < done, quiz=quizzes[i]) for i in range(12)]
         return StudentRow(1, "Sam", "sam", cells, None)  # type: ignore[arg-type]
 
-    assert behind_reasons(row(3), Decimal(6)) == ["3 lessen klaar, het midden van de klas 6"]
+    assert behind_reasons(row(3), Decimal(6)) == ["3 lessen gelezen, het midden van de klas 6"]
     assert behind_reasons(row(4), Decimal(6)) == []  # exactly two under the middle is not behind yet
     assert behind_reasons(row(5, 54), Decimal("5.5")) == ["1 quiz niet gehaald"]
     assert behind_reasons(row(6, 55), Decimal(6)) == []  # the pass mark itself passes
@@ -197,7 +197,7 @@ def test_student_page_shows_progress_attempts_and_feedback_history(app, auth, fi
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     text = text_of(page)
-    assert "Lessen klaar 6 van 12" in text
+    assert "Lessen gelezen 6 van 12" in text
     # Both attempts listed, each linking to its review.
     for token in ("anna-1", "anna-2"):
         assert f"/teacher/gradebook/{fx.class_id}/attempts/{fx.tokens[token]}" in page

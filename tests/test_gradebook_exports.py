@@ -74,7 +74,7 @@ def test_grid_csv_has_a_bom_and_one_value_per_cell(app, auth, fx):
 
     q1, q2 = fx.quizzes[fx.lessons[0].quiz], fx.quizzes[fx.lessons[1].quiz]
     anna, bram = records["Anna"], records["Bram"]
-    assert (anna["Les 1 klaar"], anna["Les 1 opdracht"]) == ("ja", "Goedgekeurd")
+    assert (anna["Les 1 gelezen"], anna["Les 1 opdracht"]) == ("ja", "Goedgekeurd")
     assert (anna["Les 1 quiz score"], anna["Les 1 quiz max"], anna["Les 1 quiz %"], anna["Les 1 quiz pogingen"]) == (
         str(q1.max_score), str(q1.max_score), "100", "1",
     )
@@ -84,14 +84,14 @@ def test_grid_csv_has_a_bom_and_one_value_per_cell(app, auth, fx):
     assert anna["Les 2 opdracht"] == "Ingeleverd" and anna["Les 3 opdracht"] == "Concept"
     average = (100 + anna_q2) / 2
     assert Decimal(anna["Gemiddelde quizscore %"]) == average.quantize(Decimal(1), rounding=ROUND_FLOOR)
-    assert (anna["Lessen klaar"], anna["Opdrachten goedgekeurd"]) == ("6", "1")
+    assert (anna["Lessen gelezen"], anna["Opdrachten goedgekeurd"]) == ("6", "1")
     # Bram's preview attempt on quiz 2 is nowhere; his quiz 1 is a real 0.
     assert (bram["Les 2 quiz score"], bram["Les 2 quiz pogingen"]) == ("", "0")
     assert (bram["Les 1 quiz score"], bram["Les 1 quiz %"], bram["Achter"]) == ("0", "0", "ja")
     # One value per cell: every score, max, percentage and count is a plain number or empty.
     numeric = [h for h in rows[0] if re.search(r"^(Les \d+ quiz|Eindtoets) (score|max|%|pogingen)$", h)]
     assert len(numeric) == 4 * len(fx.lessons) + 4  # the twelve lessons and the final quiz
-    numeric += ["Lessen klaar", "Gemiddelde quizscore %", "Opdrachten goedgekeurd"]
+    numeric += ["Lessen gelezen", "Gemiddelde quizscore %", "Opdrachten goedgekeurd"]
     for record in records.values():
         for column in numeric:
             assert re.fullmatch(r"-?\d+(\.\d+)?|", record[column]), (column, record[column])
@@ -105,7 +105,7 @@ def test_grid_csv_matches_the_page(app, auth, fx):
     assert [r["Naam"] for r in records] == list(shown)
     for record in records:
         cells = shown[record["Naam"]]
-        assert cells[-3] == f"{record['Lessen klaar']} van 12"
+        assert cells[-3] == f"{record['Lessen gelezen']} van 12"
         assert cells[-1] == record["Opdrachten goedgekeurd"]
         average = record["Gemiddelde quizscore %"]
         assert cells[-2] == ("–" if average == "" else f"{average}%")
@@ -128,7 +128,7 @@ def test_grid_xlsx_has_header_frozen_panes_and_the_same_values(app, auth, fx):
             assert same(c, x), (c, x)
     header = rows[0]
     anna = dict(zip(header, rows[1], strict=True))
-    assert isinstance(anna["Les 1 quiz score"], (int, float)) and isinstance(anna["Lessen klaar"], int)
+    assert isinstance(anna["Les 1 quiz score"], (int, float)) and isinstance(anna["Lessen gelezen"], int)
 
 
 def test_names_that_look_like_formulas_stay_text(app, auth, fx):

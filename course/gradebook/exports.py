@@ -73,11 +73,11 @@ def grid_table(grid: Grid, rows: Sequence[StudentRow]) -> Table:
     header = ["Naam", "Gebruikersnaam"]
     for lesson in grid.lessons:
         label = f"Les {lesson.number}"
-        header += [f"{label} klaar", f"{label} opdracht", f"{label} quiz score", f"{label} quiz max",
+        header += [f"{label} gelezen", f"{label} opdracht", f"{label} quiz score", f"{label} quiz max",
                    f"{label} quiz %", f"{label} quiz pogingen"]
     if grid.final_quiz is not None:
         header += ["Eindtoets score", "Eindtoets max", "Eindtoets %", "Eindtoets pogingen"]
-    header += ["Lessen klaar", "Gemiddelde quizscore %", "Opdrachten goedgekeurd", "Achter"]
+    header += ["Lessen gelezen", "Gemiddelde quizscore %", "Opdrachten goedgekeurd", "Achter"]
     body: list[list[Cell]] = []
     for row in rows:
         values: list[Cell] = [row.name, row.username]

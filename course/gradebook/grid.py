@@ -310,7 +310,7 @@ def behind_reasons(row: StudentRow, median_done: Decimal | None) -> list[str]:
     reasons = []
     if median_done is not None and row.lessons_done < median_done - BEHIND_MARGIN:
         reasons.append(
-            f"{row.lessons_done} {'les' if row.lessons_done == 1 else 'lessen'} klaar, "
+            f"{row.lessons_done} {'les' if row.lessons_done == 1 else 'lessen'} gelezen, "
             f"het midden van de klas {decimal_comma(median_done)}"
         )
     failed = sum(q.below_pass for q in row.quizzes)

@@ -34,7 +34,7 @@ from .grid import ASSIGNMENT_LABELS, SORTS, Grid, arrange, load_grid, rounded
 bp = Blueprint("gradebook", __name__, url_prefix="/teacher/gradebook")
 
 INTERNATIONAL_CSV = "internationaal"  # ?variant=: commas and decimal points
-SORT_LABELS = {"name": "Naam", "progress": "Voortgang (meeste lessen klaar eerst)", "score": "Gemiddelde quizscore"}
+SORT_LABELS = {"name": "Naam", "progress": "Voortgang (meeste lessen gelezen eerst)", "score": "Gemiddelde quizscore"}
 
 
 @bp.context_processor

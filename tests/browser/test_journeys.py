@@ -378,7 +378,7 @@ def test_journey_3_teacher_grid_item_analysis_feedback_and_downloads(state, new_
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Cijferlijst {made.name}")
     row = page.locator("table.gradebook tbody tr").filter(has=page.get_by_role("link", name=work.name, exact=True))
     first_cell = row.locator("td").first
-    expect(first_cell).to_contain_text("klaar")
+    expect(first_cell).to_contain_text("gelezen")
     expect(first_cell).to_contain_text("Ingeleverd")
     expect(first_cell).to_contain_text(f"{whole(exact, ROUND_FLOOR)}%")
     expect(row.locator("td.num").first).to_have_text(f"1 van {len(content.lessons)}")
@@ -422,12 +422,12 @@ def test_journey_3_teacher_grid_item_analysis_feedback_and_downloads(state, new_
     header, *body = [list(r) for r in sheet.iter_rows(values_only=True)]
     mine = dict(zip(header, next(r for r in body if r[1] == work.username), strict=True))
     assert mine["Naam"] == work.name
-    assert mine["Les 1 klaar"] == "ja"
+    assert mine["Les 1 gelezen"] == "ja"
     assert mine["Les 1 opdracht"] == "Goedgekeurd"
     assert Decimal(str(mine["Les 1 quiz score"])) == Decimal(format_points(work.score).replace(",", "."))
     assert mine["Les 1 quiz max"] == quiz.max_score
     assert mine["Les 1 quiz %"] == whole(exact, ROUND_FLOOR)
-    assert mine["Lessen klaar"] == 1
+    assert mine["Lessen gelezen"] == 1
 
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Download cijferlijst als CSV").click()

@@ -21,7 +21,8 @@ from markdown_it.token import Token
 
 from .errors import Problem
 from .file_limits import LESSON_FILES, size_problem
-from .render import url_scheme
+from .media_files import check_media_folder
+from .render import inline_text, url_scheme
 from .yamlsource import LineDict, LineList, load_yaml
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -340,8 +341,13 @@ def _check_inline(
             if message:
                 problems.append(Problem(display, line, message))
         elif child.type == "image":
-            message = _link_problem(str(child.attrGet("src") or ""), True, ctx)
+            src = str(child.attrGet("src") or "")
+            message = _link_problem(src, True, ctx)
             if message:
+                problems.append(Problem(display, line, message))
+            if not inline_text(child).strip():
+                # Without a text alternative a screen reader says only the file name (WCAG 1.1.1).
+                message = f"image without alt text: write what '{unquote(src)}' shows between ![ and ]"
                 problems.append(Problem(display, line, message))
         if child.type in {"softbreak", "hardbreak"}:
             line += 1
@@ -606,6 +612,7 @@ def load_lessons(
         for p in lesson_files
     ]
     kept = _unique(candidates, problems)
+    problems.extend(check_media_folder(lessons_dir / MEDIA_DIR, _display(root, MEDIA_DIR)))
     lessons = sorted((c.item for c in kept if isinstance(c.item, Lesson)), key=_by_number)
     return {lesson.slug: lesson for lesson in lessons}, sorted(set(problems))
 

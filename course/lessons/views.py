@@ -30,6 +30,9 @@ bp.add_app_template_global(quiz_url, "quiz_url")
 STAFF_ROLES = ("teacher", "trainer", "admin")
 MEDIA_MAX_AGE = 24 * 60 * 60  # lesson media change rarely; a day keeps a class of phones quick
 MEDIA_TYPES = ("image/", "audio/", "video/", "application/pdf")
+# An SVG opened on its own is a document: nothing in it may run, load or be framed. Inline styles
+# only, as a drawing may use them; `course check` keeps scripts and other hosts out of the files too.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
 
 
 @bp.record_once
@@ -184,4 +187,7 @@ def media(filename: str) -> Response:
     mimetype = mimetypes.guess_type(path)[0]
     if mimetype is None or not mimetype.startswith(MEDIA_TYPES):
         abort(404)
-    return send_file(path, mimetype=mimetype, max_age=MEDIA_MAX_AGE, conditional=True)
+    response = send_file(path, mimetype=mimetype, max_age=MEDIA_MAX_AGE, conditional=True)
+    if mimetype == "image/svg+xml":
+        response.headers["Content-Security-Policy"] = SVG_POLICY
+    return response

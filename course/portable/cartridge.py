@@ -55,6 +55,7 @@ body { font-family: system-ui, sans-serif; line-height: 1.6; color: #1f2328; mar
        max-width: 46rem; padding: 1rem; }
 h1, h2, h3 { line-height: 1.25; }
 img { max-width: 100%; height: auto; }
+img[src$=".svg"] { width: 100%; max-width: 28rem; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid #8c959f; padding: 0.25rem 0.5rem; text-align: left; }
 .table-wrap { overflow-x: auto; }

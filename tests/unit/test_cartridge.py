@@ -121,6 +121,13 @@ def test_media_a_lesson_uses_travel_with_it() -> None:
     assert any(b'src="media/logo.png"' in package.read(n) for n in pages)
 
 
+def test_the_lesson_drawings_travel_with_the_course(archive: zipfile.ZipFile) -> None:
+    drawings = sorted((ROOT / "lessons" / "media").glob("*.svg"))
+    assert drawings
+    for path in drawings:
+        assert archive.read(f"web_resources/media/{path.name}") == path.read_bytes()
+
+
 def test_every_quiz_is_a_qti_assessment_with_its_points(archive: zipfile.ZipFile, course: Catalog) -> None:
     root = manifest(archive)
     assessments = [r for r in root.iterfind(".//cc:resource", NS) if r.get("type") == ASSESSMENT_TYPE]

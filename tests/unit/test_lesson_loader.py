@@ -216,6 +216,18 @@ CASES: dict[str, list[str]] = {
         "missing-image/01-les.md:12: missing media: media/weg.png does not exist",
         "missing-image/01-les.md:14: image must be a file in media/, not 'https://example.com/foto.png'",
     ],
+    "bad-media": [
+        "bad-media/01-les.md:12: image without alt text: write what 'media/kwaad.svg' shows between ![ and ]",
+        "bad-media/01-les.md:14: missing media: media/weg.svg does not exist",
+        "bad-media/media/entiteit.svg:1: a DOCTYPE is not allowed in an SVG (leave it out)",
+        "bad-media/media/kapot.svg:2: the SVG is not valid XML: mismatched tag",
+        "bad-media/media/kwaad.svg:1: event attribute 'onload' is not allowed in an SVG",
+        "bad-media/media/kwaad.svg:1: the SVG needs a <title> that says what it shows",
+        "bad-media/media/kwaad.svg:2: <script> is not allowed in an SVG: it runs code or loads another document",
+        "bad-media/media/kwaad.svg:3: external reference 'https://example.com/foto.png' is not allowed:"
+        " link only to '#id' inside the SVG",
+        "bad-media/media/kwaad.svg:4: url() may point only at '#id' inside the SVG",
+    ],
     "raw-html": [
         "raw-html/01-les.md:12: raw HTML is not allowed",
         "raw-html/01-les.md:16: raw HTML is not allowed",

@@ -90,7 +90,8 @@ def test_a_broken_glossary_and_a_lesson_without_de_kern_fail_the_check_with_thei
     lines = result.output.splitlines()
     assert "lessons/woordenlijst.yaml:6: missing 'explanation': every word needs a term and an explanation" in lines
     assert "lessons/woordenlijst.yaml:9: duplicate term 'Phishing' (also on line 3)" in lines
-    assert any(line.startswith(f"lessons/08-netwerken.md:{heading_line - 1}: '## De kern' is missing") for line in lines)
+    missing = f"lessons/08-netwerken.md:{heading_line - 1}: '## De kern' is missing"
+    assert any(line.startswith(missing) for line in lines)
 
 
 def test_front_matter_of_a_lesson_is_checked_with_the_file_line(app, runner, course_copy):

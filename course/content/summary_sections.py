@@ -25,13 +25,15 @@ def summary_problems(lesson: Lesson, shown: str) -> list[Problem]:
         found = next((i for i, text in headings if text == HEADING), None)
         line = lesson.body_line + (found if found is not None else 0)
         where = "is not the first section" if found is not None else "is missing"
-        return [Problem(shown, line, f"'## {HEADING}' {where}: open the lesson with it, in at most {MAX_SENTENCES} short sentences")]
+        message = f"'## {HEADING}' {where}: open the lesson with it, in at most {MAX_SENTENCES} short sentences"
+        return [Problem(shown, line, message)]
     start = headings[0][0]
     end = headings[1][0] if len(headings) > 1 else len(lines)
     count = count_sentences(lines[start + 1 : end])
     line = lesson.body_line + start
     if count == 0:
-        return [Problem(shown, line, f"'## {HEADING}' is empty: sum up the lesson in at most {MAX_SENTENCES} short sentences")]
+        message = f"'## {HEADING}' is empty: sum up the lesson in at most {MAX_SENTENCES} short sentences"
+        return [Problem(shown, line, message)]
     if count > MAX_SENTENCES:
         return [Problem(shown, line, f"'## {HEADING}' has {count} sentences: keep it to {MAX_SENTENCES} at most")]
     return []

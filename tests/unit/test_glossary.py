@@ -58,5 +58,6 @@ def test_de_kern_must_open_the_lesson_with_at_most_five_sentences() -> None:
     assert [p.message.split(":")[0] for p in summary_problems(without, shown)] == ["'## De kern' is missing"]
     six = "## De kern\n\nEen. Twee! Drie? Vier. Vijf. Zes\n\n## Openingscase\n"
     problems = summary_problems(replace(lesson, body="\n" + six), shown)
-    assert [str(p) for p in problems] == [f"{shown}:{lesson.body_line + 1}: '## De kern' has 6 sentences: keep it to 5 at most"]
+    too_long = f"{shown}:{lesson.body_line + 1}: '## De kern' has 6 sentences: keep it to 5 at most"
+    assert [str(p) for p in problems] == [too_long]
     assert count_sentences(['"Ik zoek een stage." Zegt ze.', "- Een punt", "![beeld](media/x.png)"]) == 3

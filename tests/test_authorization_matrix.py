@@ -94,6 +94,7 @@ lessons.competences         GET    login     ok      ok            ok    ok     
 lessons.show                GET    login     ok      ok            ok    ok         ok            ok      ok    ok
 lessons.guide               GET    login     403     403           ok    ok         ok            ok      ok    ok
 lessons.term_plan           GET    login     403     403           ok    ok         ok            ok      ok    ok
+lessons.glossary            GET    login     ok      ok            ok    ok         ok            ok      ok    ok
 lessons.mark_done           POST   login     ok      ok            ok    ok         ok            ok      ok    ok
 lessons.undo_done           POST   login     ok      ok            ok    ok         ok            ok      ok    ok
 lessons.media               GET    ok        ok      ok            ok    ok         ok            ok      ok    ok

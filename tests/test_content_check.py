@@ -77,6 +77,23 @@ def test_comments_on_their_own_line_and_after_quoted_text_are_fine(tmp_path):
     assert [(p.line, p.message.split("'")[1]) for p in inline_comment_problems(text, "x.yaml")] == [(6, "# twee")]
 
 
+def test_a_broken_glossary_and_a_lesson_without_de_kern_fail_the_check_with_their_lines(app, runner, course_copy):
+    lessons, quizzes = course_copy
+    shutil.copy(FIXTURES / "content" / "broken-glossary" / "lessons" / "woordenlijst.yaml", lessons)
+    lesson = lessons / "08-netwerken.md"
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text.replace("## De kern", "## Kort gezegd", 1), encoding="utf-8")
+    heading_line = text.splitlines().index("## De kern") + 1
+    app.config.update(LESSONS_DIR=str(lessons), QUIZZES_DIR=str(quizzes))
+    result = runner.invoke(args=["course", "check"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "lessons/woordenlijst.yaml:6: missing 'explanation': every word needs a term and an explanation" in lines
+    assert "lessons/woordenlijst.yaml:9: duplicate term 'Phishing' (also on line 3)" in lines
+    missing = f"lessons/08-netwerken.md:{heading_line - 1}: '## De kern' is missing"
+    assert any(line.startswith(missing) for line in lines)
+
+
 def test_front_matter_of_a_lesson_is_checked_with_the_file_line(app, runner, course_copy):
     lessons, quizzes = course_copy
     lesson = lessons / "06-twitter-x.md"

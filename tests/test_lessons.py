@@ -267,6 +267,46 @@ def test_lesson_index_lists_every_lesson(app, auth, client):
         assert f'href="/lessons/{lesson.slug}"' in html
 
 
+# --- glossary -----------------------------------------------------------------------------------
+
+GLOSSARY_LINK = re.compile(r'<a href="/lessons/woordenlijst#(term-[a-z0-9-]+)" class="term">')
+
+
+def test_glossary_lists_every_word_alphabetically_with_an_anchor(app, auth, client):
+    auth.make_user("sanne")
+    auth.login("sanne")
+    assert 'href="/lessons/woordenlijst"' in client.get("/lessons/").get_data(as_text=True)
+    html = client.get("/lessons/woordenlijst").get_data(as_text=True)
+    shown = re.findall(r'<dt id="(term-[a-z0-9-]+)">([^<]+)</dt>', html)
+    with app.app_context():
+        terms = catalog().glossary.terms
+    assert [anchor for anchor, _ in shown] == [term.anchor for term in terms]
+    words = [unescape(word).casefold() for _, word in shown]
+    assert words == sorted(words) and len(words) >= 35
+    assert "Auteurswet, art. 21" in html
+
+
+def test_a_lesson_links_each_glossary_word_once_at_its_first_use(app, auth, client):
+    auth.make_user("sanne")
+    auth.login("sanne")
+    glossary = client.get("/lessons/woordenlijst").get_data(as_text=True)
+    for lesson in ordered_lessons(app):
+        html = client.get(f"/lessons/{lesson.slug}").get_data(as_text=True)
+        anchors = GLOSSARY_LINK.findall(html)
+        assert anchors, lesson.slug
+        assert len(anchors) == len(set(anchors)), lesson.slug
+        assert all(f'id="{anchor}"' in glossary for anchor in anchors)
+    html = client.get("/lessons/privacy-instellingen").get_data(as_text=True)
+    kern = html.split('id="de-kern"', 1)[1].split("<h2", 1)[0]
+    assert '#term-tweestapsverificatie" class="term">tweestapsverificatie</a>' in kern
+    assert html.count('#term-phishing"') == 1
+    # "## Reacties, shaming en portretrecht": the heading stays plain, the text below it links
+    html = client.get("/lessons/facebook-instagram-tiktok").get_data(as_text=True)
+    heading = re.search(r"<h2 [^>]*>Reacties, (.*?)</h2>", html)
+    assert heading and heading.group(1) == "shaming en portretrecht"
+    assert "#term-shaming" in html.split(heading.group(0), 1)[1]
+
+
 # --- media --------------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from course.content.catalog import load_catalog
 from course.content.lesson_files import lesson_body
+from course.content.summary_sections import summary_problems
 
 from .conftest import ROOT
 
@@ -36,6 +37,13 @@ def test_lesson_body_has_at_least_700_words_and_every_section(lesson):
     positions = [next(i for i, h in enumerate(headings) if h.startswith(s)) for s in REQUIRED_SECTIONS]
     assert positions == sorted(positions), f"sections out of order: {headings}"
     assert positions[1] - positions[0] >= 3, "two or three explanation sections between case and activity"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_every_lesson_opens_with_de_kern_in_at_most_five_sentences(lesson):
+    headings = re.findall(r"^## (.+)$", lesson_body(lesson), re.MULTILINE)
+    assert headings[0] == "De kern"
+    assert summary_problems(lesson, lesson.path.name) == []
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)

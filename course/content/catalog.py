@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem
+from .glossary import FILE_NAME as GLOSSARY_FILE
+from .glossary import Glossary, load_glossary
 from .lesson_files import (
     Competence,
     Lesson,
@@ -35,6 +37,7 @@ class Catalog:
     live: dict[str, LiveMoment] = field(default_factory=dict)  # lesson slug -> statements for the live lesson
     rubrics: dict[str, Rubric] = field(default_factory=dict)  # lesson slug -> rubric from its guide
     trainer_materials: list[TrainerMaterial] = field(default_factory=list)
+    glossary: Glossary | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -78,6 +81,9 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
     problems += found
     rubrics, found = load_rubrics(lessons, lessons_dir.parent)
     problems += found
+    known_slugs = set(lessons) | _slugs_in_broken_lesson_files(lessons_dir, lessons)
+    glossary, found = load_glossary(lessons_dir / GLOSSARY_FILE, known_slugs)
+    problems += found
     sessions: list[TrainerSession] = []
     materials: list[TrainerMaterial] = []
     if (lessons_dir / "trainer").is_dir():
@@ -104,6 +110,7 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
         live=live,
         rubrics=rubrics,
         trainer_materials=materials,
+        glossary=glossary,
         problems=sorted(set(problems)),
     )
 
@@ -125,6 +132,8 @@ def describe_changes(old: Catalog, new: Catalog) -> str:
         changes.append(f"lessons changed: {', '.join(lessons)}")
     if old.live != new.live:
         changes.append("live statements changed")
+    if old.glossary != new.glossary:
+        changes.append("glossary changed")
     track = ("trainer_sessions", "trainer_materials", "tpack", "competences")
     if any(getattr(old, name) != getattr(new, name) for name in track):
         changes.append("teacher track or competences changed")

@@ -11,6 +11,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from pathlib import Path
 
 import bleach
@@ -31,7 +32,7 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
     }
 )
 ALLOWED_ATTRIBUTES: dict[str, list[str]] = {
-    "a": ["href", "title"],
+    "a": ["href", "title", "class"],
     "img": ["src", "alt", "title"],
     **{f"h{level}": ["id"] for level in range(2, 7)},
 }
@@ -158,6 +159,84 @@ def _resolved(url: str, resolve_link: ResolveLink | None) -> str | None:
     return resolve_link(url)
 
 
+# --- glossary terms ------------------------------------------------------------------------
+
+TERM_CLASS = "term"
+
+
+@dataclass(frozen=True)
+class TermLinks:
+    """Words to link to their glossary entry: one pattern of every form (longest first, so
+    "persoonsgegevens" wins over a shorter form inside it) and per form the link and the term."""
+
+    pattern: re.Pattern[str] | None
+    targets: dict[str, tuple[str, str]]  # casefolded form -> (href, term)
+
+    @classmethod
+    def build(cls, forms: dict[str, tuple[str, str]]) -> TermLinks:
+        ordered = sorted(forms, key=lambda form: (-len(form), form))
+        if not ordered:
+            return cls(None, {})
+        # Whole words only: no letter, digit or hyphen may touch the match on either side.
+        alternatives = "|".join(re.escape(form) for form in ordered)
+        pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+        return cls(pattern, {form.casefold(): target for form, target in forms.items()})
+
+
+def _link_terms(tokens: list[Token], terms: TermLinks) -> None:
+    """Link the first use of each glossary term in running text: never in a heading, a link or
+    code (code is its own token type, so only ``text`` tokens are looked at)."""
+    if terms.pattern is None:
+        return
+    linked: set[str] = set()  # terms already linked in this document
+    in_heading = False
+    for token in tokens:
+        if token.type == "heading_open":
+            in_heading = True
+        elif token.type == "heading_close":
+            in_heading = False
+        elif token.type == "inline" and token.children and not in_heading:
+            token.children = _link_terms_inline(token.children, terms, linked)
+
+
+def _link_terms_inline(children: list[Token], terms: TermLinks, linked: set[str]) -> list[Token]:
+    result: list[Token] = []
+    link_depth = 0
+    for child in children:
+        if child.type == "link_open":
+            link_depth += 1
+        elif child.type == "link_close":
+            link_depth -= 1
+        if child.type != "text" or link_depth > 0:
+            result.append(child)
+            continue
+        result.extend(_split_text(child.content, terms, linked))
+    return result
+
+
+def _split_text(text: str, terms: TermLinks, linked: set[str]) -> list[Token]:
+    assert terms.pattern is not None
+    pieces: list[Token] = []
+    start = 0
+    for match in terms.pattern.finditer(text):
+        href, term = terms.targets[match.group(0).casefold()]
+        if term in linked:
+            continue
+        linked.add(term)
+        if match.start() > start:
+            pieces.append(_text_token(text[start : match.start()]))
+        link_open = Token("link_open", "a", 1)
+        link_open.attrSet("href", href)
+        link_open.attrSet("class", TERM_CLASS)
+        pieces += [link_open, _text_token(match.group(0)), Token("link_close", "a", -1)]
+        start = match.end()
+    if start == 0:
+        return [_text_token(text)]
+    if start < len(text):
+        pieces.append(_text_token(text[start:]))
+    return pieces
+
+
 def _render(
     md: MarkdownIt,
     text: str,
@@ -165,12 +244,15 @@ def _render(
     *,
     min_heading: int,
     anchors: bool,
+    terms: TermLinks | None = None,
 ) -> str:
     tokens = md.parse(text)
     _fix_headings(tokens, min_heading, anchors)
     for token in tokens:
         if token.type == "inline" and token.children:
             token.children = _resolve_inline(token.children, resolve_link)
+    if terms is not None:  # after resolving: the glossary links are app URLs already
+        _link_terms(tokens, terms)
     return sanitize_html(md.renderer.render(tokens, md.options, {}))
 
 
@@ -179,14 +261,16 @@ def render_markdown(
     resolve_link: ResolveLink | None = None,
     *,
     min_heading: int = 2,
+    terms: TermLinks | None = None,
 ) -> str:
     """Lesson, guide and trainer markdown to sanitised HTML.
 
     ``#`` headings become ``h2`` (the page title is the only ``h1``). Relative links and
     images go through ``resolve_link`` (returns the app URL, or None for a broken link,
     which is then left as plain text); without a resolver they are kept as written.
+    With ``terms``, the first use of each glossary word links to its entry.
     """
-    html = _render(_LESSON_PARSER, text, resolve_link, min_heading=min_heading, anchors=True)
+    html = _render(_LESSON_PARSER, text, resolve_link, min_heading=min_heading, anchors=True, terms=terms)
     return wrap_tables(html)
 
 

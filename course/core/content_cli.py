@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from ..content.catalog import load_catalog
 from ..content.export_hazards import export_hazards
 from ..content.facts import check_facts
+from ..content.summary_sections import check_summaries
 from ..content.yaml_comments import check_inline_comments
 
 course_cli = AppGroup("course", help="Course content (lessons, quizzes, teacher track).")
@@ -30,6 +31,7 @@ def check(as_json: bool) -> None:
         *export_hazards(catalog.quizzes, catalog.quizzes_dir.parent),
         *fact_errors,
         *check_inline_comments(lessons_dir, quizzes_dir),
+        *check_summaries(catalog.lessons.values(), lessons_dir.resolve().name),
     }
     errors = [str(problem) for problem in sorted(problems)]
     warnings = [f"{p.path}:{p.line}: warning: {p.message}" for p in stale_facts]

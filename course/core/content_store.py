@@ -36,7 +36,7 @@ from ..content.lesson_files import (
     trainer_body,
 )
 from ..content.quiz_files import Quiz
-from ..content.render import RenderCache, render_markdown
+from ..content.render import RenderCache, TermLinks, render_markdown
 from . import page_cache
 
 EXTENSION = "course.core.content_store"
@@ -221,9 +221,24 @@ def resolve_link(href: str) -> str | None:
 # old text's HTML in the new cache. (Python keeps a string's hash, so the key costs nothing.)
 
 
+GLOSSARY_ENDPOINT = "lessons.glossary"
+
+
 def lesson_html(lesson: Lesson) -> str:
+    """The lesson body; the first use of each glossary word links to the glossary page."""
     body = lesson_body(lesson)
-    return render_cache().get(lesson.path, lambda: render_markdown(body, resolve_link), ("body", body))
+
+    def produce() -> str:
+        return render_markdown(body, resolve_link, terms=_term_links())
+
+    return render_cache().get(lesson.path, produce, ("body", body))
+
+
+def _term_links() -> TermLinks | None:
+    glossary = catalog().glossary
+    if glossary is None or GLOSSARY_ENDPOINT not in current_app.view_functions:
+        return None
+    return glossary.term_links(url_for(GLOSSARY_ENDPOINT))
 
 
 def guide_html(lesson: Lesson) -> str | None:

@@ -15,6 +15,7 @@ from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
 from ..content.facts import Fact, current_register, lesson_files
+from ..content.glossary import sort_key
 from ..content.lesson_files import Lesson
 from ..core.access import role_required
 from ..core.content_store import catalog, guide_html, lesson_html
@@ -68,6 +69,20 @@ def competences() -> str:
     return render_template(
         "lessons/competences.html", groups=groups, trained_by=trained_by, lessons=list(cat.lessons.values())
     )
+
+
+@bp.get("/woordenlijst")
+@login_required
+def glossary() -> str:
+    """Every hard word of the module with a short explanation, alphabetical and grouped by first
+    letter; each word has an anchor, which the lessons link to."""
+    cat = catalog()
+    terms = cat.glossary.terms if cat.glossary else ()
+    letters: dict[str, list] = {}
+    for term in terms:
+        letter = sort_key(term.term)[:1].upper()
+        letters.setdefault(letter if letter.isalpha() else "#", []).append(term)
+    return render_template("lessons/glossary.html", letters=letters, lessons=cat.lessons)
 
 
 @bp.get("/plan")

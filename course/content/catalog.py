@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem
+from .lesson_materials import LessonMaterial, load_lesson_materials
 from .lesson_files import (
     Competence,
     Lesson,
@@ -35,6 +36,7 @@ class Catalog:
     live: dict[str, LiveMoment] = field(default_factory=dict)  # lesson slug -> statements for the live lesson
     rubrics: dict[str, Rubric] = field(default_factory=dict)  # lesson slug -> rubric from its guide
     trainer_materials: list[TrainerMaterial] = field(default_factory=list)
+    lesson_materials: list[LessonMaterial] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -53,6 +55,12 @@ class Catalog:
     @property
     def final_quiz(self) -> Quiz | None:
         return next((q for q in self.quizzes.values() if q.final), None)
+
+    def lesson_material(self, slug: str) -> LessonMaterial | None:
+        return next((m for m in self.lesson_materials if m.slug == slug), None)
+
+    def materials_of(self, lesson: Lesson) -> list[LessonMaterial]:
+        return [m for m in self.lesson_materials if lesson.number in m.lessons]
 
     def lesson_number(self, slug: str) -> int | None:
         lesson = self.lessons.get(slug)
@@ -77,6 +85,8 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
     )
     problems += found
     rubrics, found = load_rubrics(lessons, lessons_dir.parent)
+    problems += found
+    lesson_materials, found = load_lesson_materials(lessons_dir, {lesson.number for lesson in lessons.values()})
     problems += found
     sessions: list[TrainerSession] = []
     materials: list[TrainerMaterial] = []
@@ -104,6 +114,7 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
         live=live,
         rubrics=rubrics,
         trainer_materials=materials,
+        lesson_materials=lesson_materials,
         problems=sorted(set(problems)),
     )
 
@@ -128,6 +139,8 @@ def describe_changes(old: Catalog, new: Catalog) -> str:
     track = ("trainer_sessions", "trainer_materials", "tpack", "competences")
     if any(getattr(old, name) != getattr(new, name) for name in track):
         changes.append("teacher track or competences changed")
+    if old.lesson_materials != new.lesson_materials:
+        changes.append("lesson materials changed")
     return "; ".join(changes)  # empty: only media, or a file saved without a change
 
 

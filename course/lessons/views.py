@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from ..content.facts import Fact, current_register, lesson_files
 from ..content.lesson_files import Lesson
 from ..core.access import role_required
-from ..core.content_store import catalog, guide_html, lesson_html
+from ..core.content_store import catalog, guide_html, lesson_html, lesson_material_html
 from ..core.forms import ActionForm
 from ..core.page_cache import render_cached
 from ..core.templating import MONTHS, register_nav
@@ -123,6 +123,7 @@ def guide(slug: str) -> str:
         "lessons/guide.html",
         lesson=lesson,
         guide_html=_without_title(guide_html(lesson)),
+        materials=catalog().materials_of(lesson),
         checked_facts=[(fact, _day(fact.checked)) for fact in facts],
     )
 
@@ -147,6 +148,27 @@ _LEADING_TITLE = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>\s*", re.DOTALL)
 def _without_title(html: str | None) -> str | None:
     """The guide file opens with its own title; the page already has it as its heading."""
     return _LEADING_TITLE.sub("", html, count=1) if html else html
+
+
+@bp.get("/materials/<handout>")
+@login_required
+def material(handout: str) -> str:
+    """A printable material of the lessons. Staff only, unless the file says it is for students
+    too: many hold answers or notes for the teacher."""
+    found = catalog().lesson_material(handout)
+    if found is None:
+        abort(404)
+    if not (found.for_students or current_user.is_staff):
+        abort(403)
+    cat = catalog()
+    lessons = [lesson for lesson in cat.lessons.values() if lesson.number in found.lessons]
+    return render_template(
+        "lessons/material.html",
+        material=found,
+        body=_without_title(lesson_material_html(found)),
+        lessons=lessons,
+        is_staff=current_user.is_staff,
+    )
 
 
 @bp.post("/<slug>/done")

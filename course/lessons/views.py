@@ -29,6 +29,9 @@ bp = Blueprint("lessons", __name__, url_prefix="/lessons")
 bp.add_app_template_global(quiz_url, "quiz_url")
 
 STAFF_ROLES = ("teacher", "trainer", "admin")
+# The lessons a term with eight weeks keeps; together they still train every citizenship dimension.
+# Each guide's "Korte route" line says whether its lesson stays (tests/test_lesson_materials.py).
+SHORT_ROUTE = (1, 2, 3, 4, 5, 7, 9, 12)
 MEDIA_MAX_AGE = 24 * 60 * 60  # lesson media change rarely; a day keeps a class of phones quick
 MEDIA_TYPES = ("image/", "audio/", "video/", "application/pdf")
 
@@ -81,6 +84,8 @@ def term_plan() -> str:
         lessons=lessons,
         citizenship=citizenship,
         trained_by={c.id: [lesson.number for lesson in lessons if c.id in lesson.competences] for c in citizenship},
+        short_route=[lesson for lesson in lessons if lesson.number in SHORT_ROUTE],
+        dropped=[lesson for lesson in lessons if lesson.number not in SHORT_ROUTE],
     )
 
 

@@ -374,7 +374,7 @@ def _link_problem(href: str, image: bool, ctx: _LinkContext) -> str | None:
     target = link_target(href)
     if target is None:
         kind = "image" if image else "link"
-        return f"broken {kind}: '{shown}' is not a lesson file (NN-slug.md), a file in media/ or materials/slug.md"
+        return f"broken {kind}: '{shown}' is not a lesson file (NN-slug.md) or a file in media/"
     if target.kind == "material":
         if image:
             return f"image must be a file in media/, not '{shown}'"

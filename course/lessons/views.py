@@ -170,7 +170,7 @@ def material(handout: str) -> str:
     return render_template(
         "lessons/material.html",
         material=found,
-        body=_without_title(lesson_material_html(found)),
+        body=lesson_material_html(found),
         lessons=lessons,
         is_staff=current_user.is_staff,
     )

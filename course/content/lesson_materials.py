@@ -14,6 +14,7 @@ from pathlib import Path
 from .errors import Problem
 from .lesson_files import (
     GUIDE_SUFFIX,
+    LESSON_FILE_RE,
     LESSON_MATERIALS_DIR,
     MEDIA_DIR,
     SLUG_RE,
@@ -92,6 +93,8 @@ def load_lesson_materials(lessons_dir: Path, lesson_numbers: set[int]) -> tuple[
     root = f"{_dir_name(lessons_dir)}/{LESSON_MATERIALS_DIR}"
     lesson_names = frozenset(p.name for p in _markdown_files(lessons_dir) if not p.name.endswith(GUIDE_SUFFIX))
     ctx = _LinkContext(lesson_names, lessons_dir / MEDIA_DIR)
+    # A lesson file that failed to load is reported on its own; its materials are not reported again.
+    known = lesson_numbers | {int(m.group(1)) for name in lesson_names if (m := LESSON_FILE_RE.match(name))}
     problems: list[Problem] = []
-    loaded = [_load(p, f"{root}/{p.name}", lesson_numbers, ctx, problems) for p in _markdown_files(folder)]
+    loaded = [_load(p, f"{root}/{p.name}", known, ctx, problems) for p in _markdown_files(folder)]
     return [m for m in loaded if m is not None], sorted(set(problems))

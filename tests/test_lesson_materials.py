@@ -58,7 +58,10 @@ def test_course_check_names_the_guide_line_that_links_a_missing_material(app, ru
     line = next(i for i, text in enumerate(lines, 1) if "materials/08-rolkaarten-speeddaten.md" in text)
     app.config.update(LESSONS_DIR=str(lessons), QUIZZES_DIR=str(quizzes))
     output = runner.invoke(args=["course", "check"]).output
-    assert f"lessons/08-netwerken.docent.md:{line}: broken link: materials/08-rolkaarten-speeddaten.md does not exist" in output
+    assert (
+        f"lessons/08-netwerken.docent.md:{line}: broken link: materials/08-rolkaarten-speeddaten.md does not exist"
+        in output
+    )
 
 
 def test_every_guide_differentiates_and_says_whether_its_lesson_is_in_the_short_route(app):

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem
-from .lesson_materials import LessonMaterial, load_lesson_materials
 from .lesson_files import (
     Competence,
     Lesson,
@@ -18,6 +17,7 @@ from .lesson_files import (
     load_trainer_materials,
     load_trainer_sessions,
 )
+from .lesson_materials import LessonMaterial, load_lesson_materials
 from .quiz_files import Quiz, display_path, load_misconceptions, load_quizzes
 from .rubrics import Rubric, load_rubrics
 from .statements import LiveMoment, load_statements

@@ -66,7 +66,9 @@ def _for_students(fields: _Fields) -> bool:
     return value
 
 
-def _load(path: Path, display: str, known: set[int], ctx: _LinkContext, problems: list[Problem]) -> LessonMaterial | None:
+def _load(
+    path: Path, display: str, known: set[int], ctx: _LinkContext, problems: list[Problem]
+) -> LessonMaterial | None:
     slug = path.name[: -len(".md")]
     if not SLUG_RE.match(slug):
         problems.append(Problem(display, 1, "file name must be lowercase words joined by '-', ending in .md"))

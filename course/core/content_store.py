@@ -26,7 +26,6 @@ from flask import Flask, current_app, url_for
 
 from ..content.catalog import Catalog, describe_changes, load_catalog
 from ..content.errors import ContentError
-from ..content.lesson_materials import LessonMaterial
 from ..content.lesson_files import (
     Lesson,
     TrainerMaterial,
@@ -36,6 +35,7 @@ from ..content.lesson_files import (
     link_target,
     trainer_body,
 )
+from ..content.lesson_materials import LessonMaterial
 from ..content.quiz_files import Quiz
 from ..content.render import RenderCache, render_markdown
 from . import page_cache

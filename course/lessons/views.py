@@ -1,6 +1,6 @@
-"""Lesson pages: the index, a lesson as the student reads it, the teacher guide, the competence
-overview and the media files of lessons/media/. Marking a lesson done is a POST; staff get a
-preview in which nothing is stored."""
+"""Lesson pages: the index, a lesson as the student reads it, the teacher guide, the printable
+materials the guides link to, the term plan, the competence overview and the media files of
+lessons/media/. Marking a lesson done is a POST; staff get a preview in which nothing is stored."""
 
 from __future__ import annotations
 

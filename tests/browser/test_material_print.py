@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .support import make_user, log_in
+from .support import log_in, make_user
 
 pytestmark = pytest.mark.browser
 

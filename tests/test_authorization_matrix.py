@@ -98,6 +98,7 @@ lessons.glossary            GET    login     ok      ok            ok    ok     
 lessons.mark_done           POST   login     ok      ok            ok    ok         ok            ok      ok    ok
 lessons.undo_done           POST   login     ok      ok            ok    ok         ok            ok      ok    ok
 lessons.media               GET    ok        ok      ok            ok    ok         ok            ok      ok    ok
+lessons.material            GET    login     403     403           ok    ok         ok            ok      ok    ok
 portable.cartridge          GET    login     403     403           ok    ok         ok            ok      ok    ok
 portable.moodle_xml         GET    login     403     403           ok    ok         ok            ok      ok    ok
 portable.moodle_xml_before_4_4 GET login     403     403           ok    ok         ok            ok      ok    ok
@@ -271,6 +272,7 @@ def url_values(endpoint: str, arguments: set[str], world: World, *, target: str 
         "size": "klein",
         "verdict": "verbergen",
         "material": "ontwerpblad",
+        "handout": "08-rolkaarten-speeddaten",  # a staff-only lesson material
         **world.assignment_objects["own" if target == "own" else "foreign"],
     }
     if "slug" in arguments:

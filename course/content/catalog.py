@@ -19,6 +19,7 @@ from .lesson_files import (
     load_trainer_materials,
     load_trainer_sessions,
 )
+from .lesson_materials import LessonMaterial, load_lesson_materials
 from .quiz_files import Quiz, display_path, load_misconceptions, load_quizzes
 from .rubrics import Rubric, load_rubrics
 from .statements import LiveMoment, load_statements
@@ -38,6 +39,7 @@ class Catalog:
     rubrics: dict[str, Rubric] = field(default_factory=dict)  # lesson slug -> rubric from its guide
     trainer_materials: list[TrainerMaterial] = field(default_factory=list)
     glossary: Glossary | None = None
+    lesson_materials: list[LessonMaterial] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -56,6 +58,12 @@ class Catalog:
     @property
     def final_quiz(self) -> Quiz | None:
         return next((q for q in self.quizzes.values() if q.final), None)
+
+    def lesson_material(self, slug: str) -> LessonMaterial | None:
+        return next((m for m in self.lesson_materials if m.slug == slug), None)
+
+    def materials_of(self, lesson: Lesson) -> list[LessonMaterial]:
+        return [m for m in self.lesson_materials if lesson.number in m.lessons]
 
     def lesson_number(self, slug: str) -> int | None:
         lesson = self.lessons.get(slug)
@@ -83,6 +91,7 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
     problems += found
     known_slugs = set(lessons) | _slugs_in_broken_lesson_files(lessons_dir, lessons)
     glossary, found = load_glossary(lessons_dir / GLOSSARY_FILE, known_slugs)
+    lesson_materials, found = load_lesson_materials(lessons_dir, {lesson.number for lesson in lessons.values()})
     problems += found
     sessions: list[TrainerSession] = []
     materials: list[TrainerMaterial] = []
@@ -111,6 +120,7 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
         rubrics=rubrics,
         trainer_materials=materials,
         glossary=glossary,
+        lesson_materials=lesson_materials,
         problems=sorted(set(problems)),
     )
 
@@ -137,6 +147,8 @@ def describe_changes(old: Catalog, new: Catalog) -> str:
     track = ("trainer_sessions", "trainer_materials", "tpack", "competences")
     if any(getattr(old, name) != getattr(new, name) for name in track):
         changes.append("teacher track or competences changed")
+    if old.lesson_materials != new.lesson_materials:
+        changes.append("lesson materials changed")
     return "; ".join(changes)  # empty: only media, or a file saved without a change
 
 

@@ -29,8 +29,10 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 GUIDE_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.docent\.md$")
 _LESSON_HREF_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md(?:#(.*))?$")
+_MATERIAL_HREF_RE = re.compile(r"^materials/([a-z0-9]+(?:-[a-z0-9]+)*)\.md(?:#(.*))?$")
 GUIDE_SUFFIX = ".docent.md"
 MEDIA_DIR = "media"
+LESSON_MATERIALS_DIR = "materials"  # lessons/materials/: printable pages the guides link to
 TRAINER_DIR = "trainer"
 WEB_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
@@ -100,8 +102,8 @@ class TrainerMaterial:
 class LinkTarget:
     """What a relative link in content points at, for the web layer to turn into a URL."""
 
-    kind: Literal["lesson", "media"]
-    name: str  # lesson slug, or file path below lessons/media/
+    kind: Literal["lesson", "media", "material"]
+    name: str  # lesson slug, file path below lessons/media/, or material slug (lessons/materials/)
     anchor: str | None = None
     number: int | None = None  # lesson number for lesson links
 
@@ -110,11 +112,15 @@ class LinkTarget:
 
 
 def link_target(href: str) -> LinkTarget | None:
-    """``03-slug.md``, ``03-slug.md#anchor`` or ``media/<file>``; None for anything else."""
+    """``03-slug.md``, ``03-slug.md#anchor``, ``media/<file>`` or ``materials/<slug>.md``; None
+    for anything else."""
     href = href.strip()
     match = _LESSON_HREF_RE.match(href)
     if match:
         return LinkTarget("lesson", match.group(2), match.group(3) or None, int(match.group(1)))
+    match = _MATERIAL_HREF_RE.match(href)
+    if match:
+        return LinkTarget("material", match.group(1), match.group(2) or None)
     if not href.startswith(MEDIA_DIR + "/"):
         return None
     name = unquote(href[len(MEDIA_DIR) + 1 :].split("#", 1)[0])
@@ -375,6 +381,11 @@ def _link_problem(href: str, image: bool, ctx: _LinkContext) -> str | None:
     if target is None:
         kind = "image" if image else "link"
         return f"broken {kind}: '{shown}' is not a lesson file (NN-slug.md) or a file in media/"
+    if target.kind == "material":
+        if image:
+            return f"image must be a file in media/, not '{shown}'"
+        found = (ctx.media_dir.parent / LESSON_MATERIALS_DIR / f"{target.name}.md").is_file()
+        return None if found else f"broken link: materials/{target.name}.md does not exist"
     if target.kind == "lesson":
         if image:
             return f"image must be a file in media/, not '{shown}'"

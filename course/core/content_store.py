@@ -35,6 +35,7 @@ from ..content.lesson_files import (
     link_target,
     trainer_body,
 )
+from ..content.lesson_materials import LessonMaterial
 from ..content.quiz_files import Quiz
 from ..content.render import RenderCache, TermLinks, render_markdown
 from . import page_cache
@@ -211,6 +212,11 @@ def resolve_link(href: str) -> str | None:
         return None
     if target.kind == "media":
         return url_for("lessons.media", filename=target.name)
+    if target.kind == "material":
+        if catalog().lesson_material(target.name) is None:
+            return None
+        url = url_for("lessons.material", handout=target.name)
+        return f"{url}#{target.anchor}" if target.anchor else url
     if target.name not in catalog().lessons:
         return None
     url = url_for("lessons.show", slug=target.name)
@@ -256,6 +262,11 @@ def trainer_session_html(session: TrainerSession) -> str:
 def trainer_material_html(material: TrainerMaterial) -> str:
     body = material.body
     return render_cache().get(material.path, lambda: render_markdown(body, resolve_link), ("material", body))
+
+
+def lesson_material_html(material: LessonMaterial) -> str:
+    body = material.body
+    return render_cache().get(material.path, lambda: render_markdown(body, resolve_link), ("lesson-material", body))
 
 
 def markdown_html(text: str) -> str:

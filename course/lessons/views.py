@@ -1,6 +1,6 @@
-"""Lesson pages: the index, a lesson as the student reads it, the teacher guide, the competence
-overview and the media files of lessons/media/. Marking a lesson done is a POST; staff get a
-preview in which nothing is stored."""
+"""Lesson pages: the index, a lesson as the student reads it, the teacher guide, the printable
+materials the guides link to, the term plan, the competence overview and the media files of
+lessons/media/. Marking a lesson done is a POST; staff get a preview in which nothing is stored."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ..content.facts import Fact, current_register, lesson_files
 from ..content.glossary import sort_key
 from ..content.lesson_files import Lesson
 from ..core.access import role_required
-from ..core.content_store import catalog, guide_html, lesson_html
+from ..core.content_store import catalog, guide_html, lesson_html, lesson_material_html
 from ..core.forms import ActionForm
 from ..core.page_cache import render_cached
 from ..core.templating import dutch_date, register_nav
@@ -29,6 +29,9 @@ bp = Blueprint("lessons", __name__, url_prefix="/lessons")
 bp.add_app_template_global(quiz_url, "quiz_url")
 
 STAFF_ROLES = ("teacher", "trainer", "admin")
+# The lessons a term with eight weeks keeps; together they still train every citizenship dimension.
+# Each guide's "Korte route" line says whether its lesson stays (tests/test_lesson_materials.py).
+SHORT_ROUTE = (1, 2, 3, 4, 5, 7, 9, 12)
 MEDIA_MAX_AGE = 24 * 60 * 60  # lesson media change rarely; a day keeps a class of phones quick
 MEDIA_TYPES = ("image/", "audio/", "video/", "application/pdf")
 # An SVG opened on its own is a document: nothing in it may run, load or be framed. Inline styles
@@ -98,6 +101,8 @@ def term_plan() -> str:
         lessons=lessons,
         citizenship=citizenship,
         trained_by={c.id: [lesson.number for lesson in lessons if c.id in lesson.competences] for c in citizenship},
+        short_route=[lesson for lesson in lessons if lesson.number in SHORT_ROUTE],
+        dropped=[lesson for lesson in lessons if lesson.number not in SHORT_ROUTE],
     )
 
 
@@ -140,6 +145,7 @@ def guide(slug: str) -> str:
         "lessons/guide.html",
         lesson=lesson,
         guide_html=_without_title(guide_html(lesson)),
+        materials=catalog().materials_of(lesson),
         checked_facts=[(fact, dutch_date(fact.checked)) for fact in facts],
     )
 
@@ -160,6 +166,27 @@ _LEADING_TITLE = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>\s*", re.DOTALL)
 def _without_title(html: str | None) -> str | None:
     """The guide file opens with its own title; the page already has it as its heading."""
     return _LEADING_TITLE.sub("", html, count=1) if html else html
+
+
+@bp.get("/materials/<handout>")
+@login_required
+def material(handout: str) -> str:
+    """A printable material of the lessons. Staff only, unless the file says it is for students
+    too: many hold answers or notes for the teacher."""
+    found = catalog().lesson_material(handout)
+    if found is None:
+        abort(404)
+    if not (found.for_students or current_user.is_staff):
+        abort(403)
+    cat = catalog()
+    lessons = [lesson for lesson in cat.lessons.values() if lesson.number in found.lessons]
+    return render_template(
+        "lessons/material.html",
+        material=found,
+        body=lesson_material_html(found),
+        lessons=lessons,
+        is_staff=current_user.is_staff,
+    )
 
 
 @bp.post("/<slug>/done")

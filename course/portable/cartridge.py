@@ -146,7 +146,7 @@ def _resolver(catalog: Catalog, package: _Package):
 
     def resolve(href: str) -> str | None:
         target = link_target(href)
-        if target is None:
+        if target is None or target.kind == "material":  # staff handouts stay in the app
             return None
         if target.kind == "media":
             if not (catalog.lessons_dir / "media" / target.name).is_file():

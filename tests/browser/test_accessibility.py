@@ -161,6 +161,7 @@ def _world(app: Flask) -> World:
         Spec("student: peerfeedback geven", s, f"/assignments/peerfeedback/{peer_task}"),
         Spec("docent: peerfeedback", t, f"/teacher/classes/{class_id}/peerfeedback/{lesson.slug}"),
         Spec("praktijkopleider", ANONYMOUS, share_path),
+        Spec("docent: lesmateriaal", t, "/lessons/materials/08-rolkaarten-speeddaten"),
     ]
     return World(specs, s, t, lesson.slug, quiz.slug, open_token, open_scan)
 
@@ -197,7 +198,7 @@ PAGE_NAMES = [
     "trainer: start", "trainer: groepen", "trainer: groep", "trainer: groep te klein", "trainer: bereik",
     "student: mijn gegevens", "beheer: medewerkers", "beheer: medewerker", "beheer: logboek",
     "beheer: privacydocumenten", "beheer: dpia-voortoets",
-    "student: peerfeedback geven", "docent: peerfeedback", "praktijkopleider",
+    "student: peerfeedback geven", "docent: peerfeedback", "praktijkopleider", "docent: lesmateriaal",
 ]
 
 
@@ -378,6 +379,7 @@ def content_pages(app: Flask) -> list[str]:
         pages += [f"/lessons/{slug}/guide" for slug in content.lessons]
         pages += [f"/trainer/sessions/{session.slug}" for session in content.trainer_sessions]
         pages += [f"/trainer/materials/{material.slug}" for material in content.trainer_materials]
+        pages += [f"/lessons/materials/{material.slug}" for material in content.lesson_materials]
     return pages
 
 

@@ -207,6 +207,9 @@ CASES: dict[str, list[str]] = {
         "broken-lesson-link/01-les.md:14: broken link: 'notities.txt' is not a lesson file"
         " (NN-slug.md) or a file in media/",
     ],
+    "missing-material": [
+        "missing-material/01-les.docent.md:6: broken link: materials/01-rolkaarten.md does not exist"
+    ],
     "broken-media-link": [
         "broken-media-link/01-les.md:12: broken link: media/werkblad.pdf does not exist",
         "broken-media-link/01-les.md:14: broken link: 'media/../competences.yaml' is not a lesson"

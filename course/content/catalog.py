@@ -91,6 +91,7 @@ def load_catalog(lessons_dir: Path, quizzes_dir: Path) -> Catalog:
     problems += found
     known_slugs = set(lessons) | _slugs_in_broken_lesson_files(lessons_dir, lessons)
     glossary, found = load_glossary(lessons_dir / GLOSSARY_FILE, known_slugs)
+    problems += found
     lesson_materials, found = load_lesson_materials(lessons_dir, {lesson.number for lesson in lessons.values()})
     problems += found
     sessions: list[TrainerSession] = []

@@ -2,8 +2,8 @@
 
 import pytest
 
-from course.oidc.claim_rules import ClaimProblem, display_name, is_teacher, refused_by, school_person, verified_email
 from course.accounts.external import username_base
+from course.oidc.claim_rules import ClaimProblem, display_name, is_teacher, refused_by, school_person, verified_email
 from course.oidc.providers import ProviderConfigError, SchoolProvider, parse_providers
 
 ENTRA = {

@@ -57,7 +57,7 @@ def low_items(instrument: Instrument, answers: Mapping[str, int]) -> list[LowIte
         (answers[s.id], domain_index, statement_index, LowItem(domain.id, s, answers[s.id]))
         for domain_index, domain in enumerate(instrument.domains)
         for statement_index, s in enumerate(domain.statements)
-        if answers.get(s.id) in LOW_ANSWERS
+        if _valid(answers.get(s.id)) and answers[s.id] in LOW_ANSWERS
     ]
     return [item for *_, item in sorted(found, key=lambda f: f[:3])]
 

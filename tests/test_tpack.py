@@ -127,7 +127,7 @@ def markdown_html_of(app, text: str) -> str:
 
 
 def advice_section(html: str) -> str:
-    return html[html.index('id="advies-kop"'):html.index('id="verwijderen-kop"')]
+    return html[html.index('id="advies-kop"') : html.index('id="verwijderen-kop"')]
 
 
 def test_the_level_is_the_answer_given_with_its_basis_stated(app, auth, client, teacher):
@@ -135,7 +135,7 @@ def test_the_level_is_the_answer_given_with_its_basis_stated(app, auth, client, 
     # throughout is "Met hulp" in every domain, and the page says how a level is found.
     tpack = instrument(app)
     result = client.get(complete_scan(auth, {sid: 2 for sid in tpack.statement_ids})).get_data(as_text=True)
-    table = result[result.index('id="uitslag-tabel"'):result.index("</table>", result.index('id="uitslag-tabel"'))]
+    table = result[result.index('id="uitslag-tabel"') : result.index("</table>", result.index('id="uitslag-tabel"'))]
     assert table.count("<td>Met hulp</td>") == len(tpack.domains)
     assert "Groeiend" not in result and "Neutraal" not in result
     assert "het punt van de schaal dat het dichtst bij dat gemiddelde ligt" in result

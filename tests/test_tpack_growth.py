@@ -47,8 +47,14 @@ def test_growth_goal_is_private_to_its_owner_and_goes_with_the_scan(app, auth, c
         give_scan(app, uid, member_answers(app, k))
     staff_pages = {
         "coach": [f"/trainer/cohorts/{cohort_id}", f"/trainer/cohorts/{cohort_id}/tpack.csv", "/trainer/"],
-        "beheer": [f"/trainer/cohorts/{cohort_id}", f"/trainer/cohorts/{cohort_id}/tpack.csv", "/admin/users",
-                   f"/admin/users/{teacher_id}", "/admin/audit", "/admin/privacy/"],
+        "beheer": [
+            f"/trainer/cohorts/{cohort_id}",
+            f"/trainer/cohorts/{cohort_id}/tpack.csv",
+            "/admin/users",
+            f"/admin/users/{teacher_id}",
+            "/admin/audit",
+            "/admin/privacy/",
+        ],
     }
     for username, pages in staff_pages.items():
         viewer = as_user(app, username)
@@ -58,7 +64,8 @@ def test_growth_goal_is_private_to_its_owner_and_goes_with_the_scan(app, auth, c
             assert response.status_code == 200, page
             assert "doel-7Q" not in response.get_data(as_text=True), page
     assert "te weinig deelnemers" not in as_user(app, "coach").client.get(
-        f"/trainer/cohorts/{cohort_id}/tpack.csv").get_data(as_text=True)  # the figures were there to leak into
+        f"/trainer/cohorts/{cohort_id}/tpack.csv"
+    ).get_data(as_text=True)  # the figures were there to leak into
 
     owner.post(result.replace("/result", "/delete"), {}, token_from=result)
     with app.app_context():
@@ -97,8 +104,8 @@ def test_retake_asks_to_look_back_and_explains_response_shift(app, auth, client)
     response = auth.post(retake, data, token_from=retake)
     result = client.get(response.location).get_data(as_text=True)
     assert "Terugblik op je eerste scan" in result and "response shift" in result
-    table = result[result.index('id="terugblik-tabel"'):]
-    row = table[table.index(f"{tk.name} ({tk.id})"):table.index("</tr>", table.index(tk.name))]
+    table = result[result.index('id="terugblik-tabel"') :]
+    row = table[table.index(f"{tk.name} ({tk.id})") : table.index("</tr>", table.index(tk.name))]
     assert row.index("4,00") < row.index("2 (met hulp)") < row.index("3,00")
     with app.app_context():
         stored = db.session.scalar(select(TpackAnswer.value).where(TpackAnswer.statement_id == "lookback:TK"))
@@ -109,8 +116,12 @@ def test_scans_of_an_earlier_questionnaire_are_kept_apart(app, auth, client):
     teacher_id = auth.make_user("devries", "teacher")
     auth.login("devries")
     with app.app_context():  # a scan from before the new questionnaire, on the old 1-5 agreement scale
-        old = TpackScan(teacher_id=teacher_id, instrument_version="3f1c0a9b7d2e4c61",
-                        started_at=utcnow() - timedelta(days=90), completed_at=utcnow() - timedelta(days=90))
+        old = TpackScan(
+            teacher_id=teacher_id,
+            instrument_version="3f1c0a9b7d2e4c61",
+            started_at=utcnow() - timedelta(days=90),
+            completed_at=utcnow() - timedelta(days=90),
+        )
         old.answers = [TpackAnswer(statement_id=sid, value=5) for sid in catalog().tpack.statement_ids]
         db.session.add(old)
         db.session.commit()
@@ -138,8 +149,11 @@ def test_group_figures_count_only_scans_of_the_current_questionnaire_min_group(a
         give_scan(app, uid, member_answers(app, k))
         if k == 0:
             with app.app_context():  # someone else's scan is from the old questionnaire
-                db.session.execute(TpackScan.__table__.update().where(TpackScan.teacher_id == uid)
-                                   .values(instrument_version="3f1c0a9b7d2e4c61"))
+                db.session.execute(
+                    TpackScan.__table__.update()
+                    .where(TpackScan.teacher_id == uid)
+                    .values(instrument_version="3f1c0a9b7d2e4c61")
+                )
                 db.session.commit()
     rows = csv_rows(client.get(f"/trainer/cohorts/{cohort_id}/tpack.csv"))
     assert rows[-1][2:] == ["te weinig deelnemers", "te weinig deelnemers"]  # four current scans: too few

@@ -9,7 +9,6 @@ checked by hand in unit tests. A mean is only ever taken over statements answere
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-
 from dataclasses import dataclass
 
 from ..content.tpack_instrument import SCALE_POINTS, Instrument, Statement

@@ -119,9 +119,9 @@ def scan_form_class(instrument: Instrument) -> type[FlaskForm]:
             invalid_choice_message=refused,
             invalid_value_message=refused,
         )
+    too_long = f"Houd je groeidoel kort: hoogstens {GROWTH_GOAL_MAX} tekens."
     fields["growth_goal"] = TextAreaField(
-        "Je groeidoel (mag leeg blijven)",
-        validators=[Optional(), Length(max=GROWTH_GOAL_MAX, message=f"Houd je groeidoel kort: hoogstens {GROWTH_GOAL_MAX} tekens.")],
+        "Je groeidoel (mag leeg blijven)", validators=[Optional(), Length(max=GROWTH_GOAL_MAX, message=too_long)]
     )
     fields["save"] = SubmitField("Tussentijds opslaan")
     fields["finish"] = SubmitField("Afronden")

@@ -13,17 +13,22 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BROKEN = FIXTURES / "quizzes" / "tpack-broken"
 ROOT = Path(__file__).resolve().parents[2]
 
-ONE_SCALE = "the instrument has exactly one scale, the top-level 'scale'; a domain's level is the scale point nearest to its mean"
+ONE_SCALE = (
+    "the instrument has exactly one scale, the top-level 'scale'; a domain's level is the scale point nearest to "
+    "its mean"
+)
 EXPECTED = {
     "second-scale": f"quizzes/tpack-broken/second-scale.yaml:25: 'scale' in domain: {ONE_SCALE}",
-    "scale-twice": "quizzes/tpack-broken/scale-twice.yaml:6: duplicate key 'scale': it appears more than once here, keep one",
+    "scale-twice": "quizzes/tpack-broken/scale-twice.yaml:6: duplicate key 'scale': it appears more than once here, "
+    "keep one",
     "bands": f"quizzes/tpack-broken/bands.yaml:6: 'bands' in instrument: {ONE_SCALE}",
     "agreement-scale": "quizzes/tpack-broken/agreement-scale.yaml:4: 'scale' must list 4 labels, from 'cannot yet' to "
     "'can teach a colleague'",
-    "item-in-two-domains": "quizzes/tpack-broken/item-in-two-domains.yaml:36: statement 'tk2' is in domain TK (line 14) "
-    "and in domain CK: every statement belongs to exactly one domain",
+    "item-in-two-domains": "quizzes/tpack-broken/item-in-two-domains.yaml:36: statement 'tk2' is in domain TK "
+    "(line 14) and in domain CK: every statement belongs to exactly one domain",
     "duplicate-id": "quizzes/tpack-broken/duplicate-id.yaml:100: duplicate statement id 'tpk1' (first on line 91)",
-    "missing-advice": "quizzes/tpack-broken/missing-advice.yaml:49: statement pk3: 'advice' is required and must be text",
+    "missing-advice": "quizzes/tpack-broken/missing-advice.yaml:49: statement pk3: 'advice' is required and must "
+    "be text",
     "no-version": "quizzes/tpack-broken/no-version.yaml:2: 'version' is required: a short quoted text such as \"2\"; "
     "raise it when statements or scale change",
 }

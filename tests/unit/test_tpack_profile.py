@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import date
+
+import pytest
 
 from course.content.tpack_instrument import DOMAIN_ORDER, Domain, Instrument, Statement
 from course.teacher_track.tpack_profile import (
@@ -79,7 +79,11 @@ def test_low_items_most_urgent_first_and_at_most_a_handful() -> None:
     items = low_items(INSTRUMENT, ANSWERS)
     # "kan ik nog niet" (1) before "met hulp" (2); within one answer the instrument's order.
     assert [(i.statement.id, i.value) for i in items] == [
-        ("pck1", 1), ("pck2", 1), ("ck1", 2), ("pck3", 2), ("tpack1", 2)
+        ("pck1", 1),
+        ("pck2", 1),
+        ("ck1", 2),
+        ("pck3", 2),
+        ("tpack1", 2),
     ]
     grouped = advice_by_domain(INSTRUMENT, items, limit=4)
     assert list(grouped) == ["CK", "PCK"]  # domain order, and tpack1 fell outside the four

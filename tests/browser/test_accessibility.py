@@ -113,7 +113,8 @@ def _world(app: Flask) -> World:
             db.session.commit()
             scan = tpack.start_or_continue(member, instrument)
             points = len(instrument.scale)
-            tpack.save_answers(scan, instrument, {s: 1 + (k + n) % points for n, s in enumerate(instrument.statement_ids)})
+            given = {s: 1 + (k + n) % points for n, s in enumerate(instrument.statement_ids)}
+            tpack.save_answers(scan, instrument, given)
             tpack.complete_scan(scan, instrument)
         cohorts.join_cohort(db.session.get(User, teacher_id), code)
         db.session.commit()

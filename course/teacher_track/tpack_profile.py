@@ -51,9 +51,10 @@ class LowItem:
 
 def low_items(instrument: Instrument, answers: Mapping[str, int]) -> list[LowItem]:
     """Statements answered "kan ik nog niet" or "met hulp", most urgent first: the lower answer
-    first, then the basic domains before the combined ones (the order of the instrument)."""
+    first; among equal answers one statement per domain in turn, the basic domains (TK, CK, PK)
+    before the combined ones, so a handful of steps is spread over domains."""
     found = [
-        (answers[s.id], domain_index, statement_index, LowItem(domain.id, s, answers[s.id]))
+        (answers[s.id], statement_index, domain_index, LowItem(domain.id, s, answers[s.id]))
         for domain_index, domain in enumerate(instrument.domains)
         for statement_index, s in enumerate(domain.statements)
         if _valid(answers.get(s.id)) and answers[s.id] in LOW_ANSWERS

@@ -27,9 +27,9 @@ def instrument(app):
 
 
 def pattern_answers(app, shift: int = 0) -> dict[str, int]:
-    """An answer for every statement: 1..5 in turn, so each domain has its own mean."""
+    """An answer for every statement: 1..4 in turn, so each domain has its own mean."""
     ids = instrument(app).statement_ids
-    return {sid: 1 + (index + shift) % 5 for index, sid in enumerate(ids)}
+    return {sid: 1 + (index + shift) % 4 for index, sid in enumerate(ids)}
 
 
 def form_data(answers: dict[str, int], button: str) -> dict[str, str]:
@@ -102,21 +102,58 @@ def test_save_halfway_then_finish(app, auth, client, teacher):
         assert db.session.scalar(select(TpackScan)).completed_at is not None
 
 
-def test_result_gives_the_advice_for_each_domains_band(app, auth, client, teacher):
+def test_result_gives_advice_only_for_low_statements_a_handful_at_a_time(app, auth, client, teacher):
     tpack = instrument(app)
-    answers = {sid: 5 for sid in tpack.statement_ids}
-    for statement in tpack.domains[0].statements:  # the first domain lowest of all
-        answers[statement.id] = 1
+    answers = {sid: 3 for sid in tpack.statement_ids}
+    tk, ck, combined = tpack.domains[0].statements, tpack.domains[1].statements, tpack.domains[6].statements
+    answers[combined[0].id] = 1  # "kan ik nog niet": first, though its domain comes last
+    answers[tk[0].id] = answers[tk[1].id] = answers[tk[3].id] = answers[ck[0].id] = answers[ck[1].id] = 2
+    answers[tk[2].id] = 4
     result = client.get(complete_scan(auth, answers)).get_data(as_text=True)
-    low, high = tpack.domains[0], tpack.domains[1]
     with app.test_request_context():
-        assert markdown_html(low.advice["develop"]) in result
-        assert markdown_html(low.advice["strength"]) not in result
-        assert markdown_html(high.advice["strength"]) in result
-    assert f"{low.name}: om te ontwikkelen" in result
-    assert f"{high.name}: sterk" in result
+        shown = {s.id for s in (*combined, *tk, *ck) if markdown_html(s.advice) in result}
+    # five at most: the "kan ik nog niet" one, then "met hulp" one statement per domain in turn
+    assert shown == {combined[0].id, tk[0].id, ck[0].id, tk[1].id, ck[1].id}
+    assert "Er is nog 1 andere stelling met zo’n antwoord" in result  # tk[3]
+    assert markdown_html_of(app, tk[2].advice) not in result  # answered high: no advice
+    assert result.index(f">{tpack.domains[0].name}</h3>") < result.index(f">{tpack.domains[6].name}</h3>")
     # Advice links to trainer material become the app's own session pages.
-    assert 'href="/trainer/sessions/' in result
+    assert "trainer/" in combined[0].advice and 'href="/trainer/sessions/' in advice_section(result)
+
+
+def markdown_html_of(app, text: str) -> str:
+    with app.test_request_context():
+        return markdown_html(text)
+
+
+def advice_section(html: str) -> str:
+    return html[html.index('id="advies-kop"') : html.index('id="verwijderen-kop"')]
+
+
+def test_the_level_is_the_answer_given_with_its_basis_stated(app, auth, client, teacher):
+    # Under the old agreement scale "Neutraal" throughout gave "Groeiend"; now "met hulp"
+    # throughout is "Met hulp" in every domain, and the page says how a level is found.
+    tpack = instrument(app)
+    result = client.get(complete_scan(auth, {sid: 2 for sid in tpack.statement_ids})).get_data(as_text=True)
+    table = result[result.index('id="uitslag-tabel"') : result.index("</table>", result.index('id="uitslag-tabel"'))]
+    assert table.count("<td>Met hulp</td>") == len(tpack.domains)
+    assert "Groeiend" not in result and "Neutraal" not in result
+    assert "het punt van de schaal dat het dichtst bij dat gemiddelde ligt" in result
+    assert "precies tussen twee punten, dan kiezen we het lagere" in result
+
+
+def test_not_applicable_is_left_out_of_the_means(app, auth, client, teacher):
+    tpack = instrument(app)
+    answers = {sid: 4 for sid in tpack.statement_ids}
+    first, second = tpack.domains[0], tpack.domains[1]
+    answers[first.statements[0].id] = 0  # n.v.t. next to 4s: the mean stays 4,00
+    for statement in second.statements:  # n.v.t. throughout: no mean and no level
+        answers[statement.id] = 0
+    result = client.get(complete_scan(auth, answers)).get_data(as_text=True)
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>\s*<td class=\"number\">(.*?)</td>\s*<td>(.*?)</td>", result)
+    by_name = {name: (mean_shown, level) for name, mean_shown, level in rows}
+    assert by_name[f"{first.name} ({first.id})"] == ("4,00", "Kan het een collega leren")
+    assert by_name[f"{second.name} ({second.id})"] == ("–", "Geen niveau: niets op de schaal beantwoord")
 
 
 def test_finishing_with_a_missing_answer_keeps_the_others(app, auth, client, teacher):
@@ -140,7 +177,7 @@ def test_a_value_off_the_scale_is_refused(app, auth, teacher):
     url = start_scan(auth)
     first = instrument(app).statement_ids[0]
     html = auth.post(url, {f"a_{first}": "9", "save": "1"}, token_from=url).get_data(as_text=True)
-    assert "Kies een van de vijf antwoorden." in html
+    assert "Kies een van de antwoorden die er staan." in html
     with app.app_context():
         assert db.session.query(TpackAnswer).count() == 0
 

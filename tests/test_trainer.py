@@ -54,11 +54,11 @@ def join(app, username: str, code: str):
 
 def member_answers(app, k: int) -> dict[str, int]:
     """Member k's answers: the domain means differ between members and between domains, so a
-    leak would show (a plain rotation of 1..5 would give every domain a mean of 3)."""
+    leak would show (a plain rotation of 1..4 would give every domain the same mean)."""
     with app.app_context():
         tpack = catalog().tpack
         return {
-            s.id: 1 + (k + d) % 5 if j % 2 else 1 + (k * (d + 1)) % 5
+            s.id: 1 + (k + d) % 4 if j % 2 else 1 + (k * (d + 1)) % 4
             for d, domain in enumerate(tpack.domains)
             for j, s in enumerate(domain.statements)
         }

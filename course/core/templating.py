@@ -33,9 +33,11 @@ def register_nav(endpoint: str, label: str, role: str, position: int | None = No
         _NAV.insert(len(_NAV) if position is None else position, entry)
 
 
-def dutch_datetime(value: datetime | None, with_time: bool = True) -> str:
+def dutch_datetime(value: datetime | date | None, with_time: bool = True) -> str:
     if value is None:
         return ""
+    if not isinstance(value, datetime):  # a calendar date: no time and no time zone
+        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
     local = value.astimezone(LOCAL_ZONE)
     text = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
     return f"{text}, {local:%H:%M}" if with_time else text

@@ -82,7 +82,7 @@ def add_teacher_track(school_class: SchoolClass) -> None:
     for member in members:
         cohorts.join_cohort(member, cohort.invite_code)
         scan = TpackScan(teacher_id=member.id, instrument_version=instrument.version, completed_at=utcnow())
-        scan.answers = [TpackAnswer(statement_id=sid, value=rng.randint(2, 5)) for sid in instrument.statement_ids]
+        scan.answers = [TpackAnswer(statement_id=sid, value=rng.randint(1, 4)) for sid in instrument.statement_ids]
         db.session.add(scan)
     db.session.commit()
 

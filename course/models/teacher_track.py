@@ -17,6 +17,9 @@ def new_invite_code() -> str:
     return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(8))
 
 
+GROWTH_GOAL_MAX = 300
+
+
 class TpackScan(Base):
     """One sitting of the self-assessment; saved halfway it has no completed_at yet."""
 
@@ -27,6 +30,8 @@ class TpackScan(Base):
     instrument_version: Mapped[str] = mapped_column(String(32))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # One short growth goal in the teacher's own words; only ever shown to that teacher.
+    growth_goal: Mapped[str | None] = mapped_column(String(GROWTH_GOAL_MAX), default=None)
 
     answers: Mapped[list[TpackAnswer]] = relationship(back_populates="scan", cascade="all, delete-orphan")
 

@@ -240,7 +240,8 @@ def data_categories(
         ),
         DataCategory(
             "TPACK-scan (alleen docenten)",
-            "Je antwoorden op de zelfscan en je gemiddelde per domein.",
+            "Je antwoorden op de zelfscan (ook ‘n.v.t.’ en, bij een nieuwe scan, je terugblik op je eerste scan), "
+            "welke versie van de vragenlijst je invulde, en je gemiddelde per domein.",
             "Voor je eigen groei als docent, nooit voor beoordeling.",
             f"Alleen jij. Een trainer of beheerder ziet alleen gemiddelden van een groep van minstens {min_group} "
             "mensen, en alleen als die cijfers met minstens zoveel mensen verschillen van alle cijfers die die "
@@ -257,6 +258,23 @@ def data_categories(
                                          "minstens zoveel personen verschillen van eerder zichtbare cijfers; "
                                          "geen lijst van deelnemers.",
             deletion="Door de docent zelf (knop Scan verwijderen), of met het account door de beheerder.",
+        ),
+        DataCategory(
+            "Groeidoel bij de TPACK-scan (alleen docenten)",
+            "Eén kort groeidoel in je eigen woorden (hoogstens 300 tekens), als je dat bij een scan invult. Het "
+            "mag leeg blijven.",
+            "Zodat je bij je uitslag terugziet wat je wilde leren.",
+            "Alleen jij. Geen trainer en geen beheerder ziet het, en het telt in geen enkel groepscijfer mee.",
+            "Zolang de scan bestaat: het gaat weg als je de scan verwijdert (knop Scan verwijderen bij de uitslag) "
+            "of als je account wordt verwijderd.",
+            "keep",
+            data_subjects="Docenten (medewerkers) die bij de zelfscan vrijwillig een groeidoel opschrijven.",
+            legal_basis="consent",
+            recipients="Alleen de docent zelf. Niet zichtbaar voor trainers of beheerders; niet in groepscijfers.",
+            storage=DATABASE,
+            security=BASELINE_SECURITY + " Alleen de eigen scanpagina's tonen het; geen enkele pagina of download "
+                                         "voor trainers of beheerders leest het.",
+            deletion="Met de scan door de docent zelf (knop Scan verwijderen), of met het account door de beheerder.",
         ),
         DataCategory(
             "Train-de-trainergroepen (alleen docenten)",
@@ -494,7 +512,9 @@ def export_user_data(user: Person) -> dict[str, Any]:
             {
                 "started_at": _when(s.started_at),
                 "completed_at": _when(s.completed_at),
+                "questionnaire_version": s.instrument_version,
                 "answers": {a.statement_id: a.value for a in s.answers},
+                "growth_goal": s.growth_goal,
             }
             for s in scans
         ],

@@ -238,10 +238,12 @@ class ViewerRelease:
             self.shown[column] = dict(candidate)
 
 
-def viewer_release(viewer: Person, min_group: int) -> ViewerRelease:
+def viewer_release(viewer: Person, min_group: int, version: str) -> ViewerRelease:
     """Replay the scans of every cohort the viewer can see, in the order they happened.
 
-    Start: per member the first completed scan after joining. Now: per member the latest one; a
+    Only scans of one questionnaire ``version`` count: another version had other statements and
+    another scale, so its answers cannot be averaged with these. Start: per member the first
+    completed scan of this version after joining. Now: per member the latest one; a
     scan from before joining counts from the moment of joining. Replaying makes the page show the
     same figures on every visit and nothing is written when it is read."""
     visible = cohorts_visible_to(viewer).with_only_columns(Cohort.id).scalar_subquery()
@@ -255,6 +257,7 @@ def viewer_release(viewer: Person, min_group: int) -> ViewerRelease:
         .where(
             TpackScan.teacher_id.in_(sorted({user_id for _, user_id, _ in memberships})),
             TpackScan.completed_at.is_not(None),
+            TpackScan.instrument_version == version,
         )
         .order_by(TpackScan.completed_at, TpackScan.id)
     ).all()
@@ -286,7 +289,7 @@ def viewer_release(viewer: Person, min_group: int) -> ViewerRelease:
 
 def cohort_tpack(viewer: Person, cohort: Cohort, instrument: Instrument, min_group: int) -> CohortTpack:
     """The cohort's figures as this viewer may see them (see ``ViewerRelease``)."""
-    release = viewer_release(viewer, min_group)
+    release = viewer_release(viewer, min_group, instrument.version)
     start = release.shown.get((cohort.id, "start"), {})
     now = release.shown.get((cohort.id, "now"), {})
     needed = list(set(start.values()) | set(now.values()))

@@ -1,5 +1,9 @@
 """A teacher's own TPACK scans: start or continue one, save answers halfway, complete it, and read
-back completed scans with their answers. No Flask in here."""
+back completed scans with their answers. No Flask in here.
+
+Besides the statements a scan stores, per domain, an optional look-back answer on a retake
+(statement id ``lookback:<domain>``: "how well could you really do this at your first scan?"),
+and one optional growth goal in the teacher's own words."""
 
 from __future__ import annotations
 
@@ -8,9 +12,16 @@ from collections.abc import Mapping
 from sqlalchemy import delete, select
 
 from ..accounts.identity import Person
-from ..content.tpack_instrument import Instrument
+from ..content.tpack_instrument import NOT_APPLICABLE, Instrument
 from ..core.extensions import db
 from ..models import TpackAnswer, TpackScan, utcnow
+from ..models.teacher_track import GROWTH_GOAL_MAX
+
+LOOKBACK_PREFIX = "lookback:"
+
+
+def lookback_id(domain_id: str) -> str:
+    return LOOKBACK_PREFIX + domain_id
 
 
 class IncompleteScan(Exception):
@@ -67,15 +78,37 @@ def answers_for(scan_ids: list[int]) -> dict[int, dict[str, int]]:
     return found
 
 
-def save_answers(scan: TpackScan, instrument: Instrument, answers: Mapping[str, int]) -> None:
-    """Store the given answers (others stay as they were); safe to repeat."""
-    known = set(instrument.statement_ids)
-    given = {sid: value for sid, value in answers.items() if sid in known and 1 <= value <= len(instrument.scale)}
+def is_retake(user: Person, scan: TpackScan) -> bool:
+    """A retake is any scan after the teacher's first completed one."""
+    first = db.session.scalar(
+        select(TpackScan.id)
+        .where(TpackScan.teacher_id == user.id, TpackScan.completed_at.is_not(None))
+        .order_by(TpackScan.completed_at, TpackScan.id)
+        .limit(1)
+    )
+    return first is not None and first != scan.id
+
+
+def save_answers(
+    scan: TpackScan,
+    instrument: Instrument,
+    answers: Mapping[str, int],
+    growth_goal: str | None = None,
+) -> None:
+    """Store the given answers (others stay as they were) and the growth goal; safe to repeat."""
+    known = set(instrument.statement_ids) | {lookback_id(d.id) for d in instrument.domains}
+    given = {
+        sid: value
+        for sid, value in answers.items()
+        if sid in known and NOT_APPLICABLE <= value <= len(instrument.scale)
+    }
     if given:
         db.session.execute(
             delete(TpackAnswer).where(TpackAnswer.scan_id == scan.id, TpackAnswer.statement_id.in_(list(given)))
         )
         db.session.add_all(TpackAnswer(scan_id=scan.id, statement_id=sid, value=v) for sid, v in given.items())
+    if growth_goal is not None:
+        scan.growth_goal = growth_goal.strip()[:GROWTH_GOAL_MAX] or None
     scan.instrument_version = instrument.version
     db.session.commit()
 

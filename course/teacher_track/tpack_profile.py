@@ -1,20 +1,23 @@
-"""TPACK profile arithmetic: domain means, bands, change and cohort aggregates.
+"""TPACK profile arithmetic: domain means, levels, low items, change and cohort aggregates.
 
 Pure functions without Flask or a database, so the numbers a teacher or trainer sees can be
-checked by hand in unit tests. A mean is only ever taken over statements that were answered:
-a domain without answers has no mean (None), never a zero that would look like a low score.
+checked by hand in unit tests. A mean is only ever taken over statements answered on the scale:
+"n.v.t." and unanswered statements do not count, and a domain without such answers has no mean
+(None), never a zero that would look like a low score.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
-from ..content.tpack_instrument import SCALE_POINTS, Instrument
+from ..content.tpack_instrument import SCALE_POINTS, Instrument, Statement
 from .radar import Series, radar_svg, style_description
 
 DomainMeans = dict[str, float | None]
 
-BAND_LABELS = {"develop": "Om te ontwikkelen", "growing": "Groeiend", "strength": "Sterk"}
+LOW_ANSWERS = (1, 2)  # "kan ik nog niet" and "met hulp": these statements get their advice
+MAX_ADVICE = 5  # a handful of next steps, not one for every statement
 
 
 def _valid(value: object) -> bool:
@@ -30,13 +33,43 @@ def domain_means(instrument: Instrument, answers: Mapping[str, int]) -> DomainMe
     return means
 
 
-def domain_bands(instrument: Instrument, means: Mapping[str, float | None]) -> dict[str, str | None]:
-    """The advice band (develop, growing, strength) per domain; None where there is no mean."""
-    bands: dict[str, str | None] = {}
+def domain_levels(instrument: Instrument, means: Mapping[str, float | None]) -> dict[str, int | None]:
+    """Per domain the scale point nearest to its mean (halfway goes down); None where there is no mean."""
+    levels: dict[str, int | None] = {}
     for domain in instrument.domains:
         mean = means.get(domain.id)
-        bands[domain.id] = None if mean is None else instrument.band(mean)
-    return bands
+        levels[domain.id] = None if mean is None else instrument.level(mean)
+    return levels
+
+
+@dataclass(frozen=True)
+class LowItem:
+    domain_id: str
+    statement: Statement
+    value: int
+
+
+def low_items(instrument: Instrument, answers: Mapping[str, int]) -> list[LowItem]:
+    """Statements answered "kan ik nog niet" or "met hulp", most urgent first: the lower answer
+    first; among equal answers one statement per domain in turn, the basic domains (TK, CK, PK)
+    before the combined ones, so a handful of steps is spread over domains."""
+    found = [
+        (answers[s.id], statement_index, domain_index, LowItem(domain.id, s, answers[s.id]))
+        for domain_index, domain in enumerate(instrument.domains)
+        for statement_index, s in enumerate(domain.statements)
+        if _valid(answers.get(s.id)) and answers[s.id] in LOW_ANSWERS
+    ]
+    return [item for *_, item in sorted(found, key=lambda f: f[:3])]
+
+
+def advice_by_domain(instrument: Instrument, items: list[LowItem], limit: int = MAX_ADVICE) -> dict[str, list[LowItem]]:
+    """The first ``limit`` low items, grouped per domain in the instrument's order."""
+    chosen = items[:limit]
+    return {
+        d.id: [item for item in chosen if item.domain_id == d.id]
+        for d in instrument.domains
+        if any(item.domain_id == d.id for item in chosen)
+    }
 
 
 def domain_change(
@@ -95,4 +128,11 @@ def profile_chart(instrument: Instrument, series: list[Series], *, title: str, c
         )
         lines.append(f"{line.label} ({style_description(index)}): {numbers}.")
     axes = [d.id for d in instrument.domains]
-    return radar_svg(axes, series, title=title, description=f"{intro} {' '.join(lines)}", chart_id=chart_id)
+    return radar_svg(
+        axes,
+        series,
+        title=title,
+        description=f"{intro} {' '.join(lines)}",
+        chart_id=chart_id,
+        scale_max=len(instrument.scale),
+    )

@@ -184,7 +184,7 @@ def _cohort_chart(instrument: Instrument, tpack: cohorts.CohortTpack) -> str | N
     ]
     if not series:
         return None
-    intro = "Gemiddelde van de groep per TPACK-domein op een schaal van 1 tot 5."
+    intro = f"Gemiddelde van de groep per TPACK-domein op een schaal van 1 tot {len(instrument.scale)}."
     return profile_chart(instrument, series, title="TPACK van de groep", chart_id="cohort-tpack", intro=intro)
 
 

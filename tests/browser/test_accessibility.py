@@ -93,7 +93,7 @@ def _world(app: Flask) -> World:
         scan_ids = []
         for shift in (0, 2):
             scan = tpack.start_or_continue(teacher, instrument)
-            given = {sid: 1 + (shift + n) % 5 for n, sid in enumerate(instrument.statement_ids)}
+            given = {sid: 1 + (shift + n) % len(instrument.scale) for n, sid in enumerate(instrument.statement_ids)}
             tpack.save_answers(scan, instrument, given)
             tpack.complete_scan(scan, instrument)
             scan_ids.append(scan.id)
@@ -112,7 +112,9 @@ def _world(app: Flask) -> World:
             cohorts.join_cohort(member, code)
             db.session.commit()
             scan = tpack.start_or_continue(member, instrument)
-            tpack.save_answers(scan, instrument, {s: 1 + (k + n) % 5 for n, s in enumerate(instrument.statement_ids)})
+            points = len(instrument.scale)
+            given = {s: 1 + (k + n) % points for n, s in enumerate(instrument.statement_ids)}
+            tpack.save_answers(scan, instrument, given)
             tpack.complete_scan(scan, instrument)
         cohorts.join_cohort(db.session.get(User, teacher_id), code)
         db.session.commit()

@@ -44,8 +44,8 @@ def dutch_datetime(value: datetime | date | None, with_time: bool = True) -> str
 
 
 def dutch_date(value: date | None) -> str:
-    """A calendar date (no time, no zone) the Dutch way: 1 sep 2026."""
-    return "" if value is None else f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    """A date the Dutch way, without the time: 1 sep 2026."""
+    return dutch_datetime(value, with_time=False)
 
 
 def init_app(app: Flask) -> None:

@@ -154,7 +154,7 @@ def test_admin_deletes_a_staff_account_after_seeing_what_goes_and_what_stays(app
     auth.login("beheer")
     assert f"/admin/users/{teacher}/delete" in client.get("/admin/users").get_data(as_text=True)
     page = client.get(f"/admin/users/{teacher}/delete").get_data(as_text=True)
-    assert "Dit wordt verwijderd" in page and "1 TPACK-scans met alle antwoorden" in page
+    assert "Dit wordt verwijderd" in page and "1 TPACK-scans met alle antwoorden en groeidoelen" in page
     assert "Dit blijft, zonder naam" in page and "1 feedback op werk van studenten" in page
     assert uid(app, "devries") == teacher  # looking changes nothing
     response = auth.post(f"/admin/users/{teacher}/delete", token_from=f"/admin/users/{teacher}/delete",

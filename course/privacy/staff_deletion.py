@@ -47,7 +47,8 @@ class StaffDeletion:
         """(English label for the command line, Dutch label for the admin page, count)."""
         return [
             ("links to classes (the classes stay)", "koppelingen met klassen (de klassen blijven)", self.classes),
-            ("TPACK scans with all answers", "TPACK-scans met alle antwoorden", self.tpack_scans),
+            ("TPACK scans with all answers and growth goals", "TPACK-scans met alle antwoorden en groeidoelen",
+             self.tpack_scans),
             ("cohort memberships", "deelnames aan train-de-trainergroepen", self.cohort_memberships),
             ("attendance records", "aanwezigheden bij bijeenkomsten", self.attendance),
             ("linked school or platform accounts", "koppelingen met een schoolaccount of leerplatform",

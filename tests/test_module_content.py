@@ -54,6 +54,8 @@ def test_every_lesson_has_a_teacher_guide_with_its_sections(lesson):
     for section in GUIDE_SECTIONS:
         assert re.search(rf"^## {section}", guide, re.MULTILINE), section
     assert "254ba" in guide  # the law on sharing sexual images, for the sensitive moments
+    assessment = guide.split("## Beoordeling", 1)[1].split("\n## ", 1)[0]
+    assert "Voldoende: op elk criterium minstens voldoende." in assessment  # one pass rule in every rubric
 
 
 def test_quizzes_meet_the_module_promises():

@@ -8,8 +8,6 @@ trainer's cohort), sends the request as one role and compares the outcome with t
 - ``ok``: 2xx, or a redirect that is not to the login page (a form shown again with errors is ok);
 - ``login``: a redirect to /login;
 - ``403`` / ``404``: refused; 404 wherever the object exists but is not the visitor's to see;
-- ``409``: the owner's own object in a state that refuses the change (saving answers to an attempt
-  that was already submitted);
 - ``400``: a request only a learning platform or identity provider makes (an LTI login or launch
   without what it needs, the return from the school's sign-in page without a sign-in under way).
 
@@ -125,7 +123,7 @@ quizzes.show                GET    login     ok      ok            ok    ok     
 quizzes.start               POST   login     ok      ok            ok    ok         ok            ok      ok    ok
 quizzes.attempt             GET    login     ok      404           404   404        404           404     404   404
 quizzes.submit              POST   login     ok      404           404   404        404           404     404   404
-quizzes.save                POST   login     409     404           404   404        404           404     404   404
+quizzes.save                POST   login     ok      404           404   404        404           404     404   404
 quizzes.review_attempt      GET    login     ok      404           404   404        404           404     404   404
 quizzes.class_questions     GET    login     403     403           ok    ok         404           403     ok    404
 quizzes.void                POST   login     403     403           ok    ok         404           403     ok    404

@@ -205,21 +205,20 @@ def submit(slug: str, token: str) -> str | Response | tuple[str, int] | tuple[st
 @bp.post("/<slug>/attempts/<token>/save")
 @login_required
 def save(slug: str, token: str) -> Response | tuple[str, int]:
-    """Answers saved as they change (static/js/quiz-autosave.js): 204, or 409 once submitted."""
+    """Answers saved as they change (static/js/quiz-autosave.js): 204, or once submitted, like a
+    submit, a redirect to the review (the script does not follow it)."""
     return _save(_quiz_or_404(slug), token, for_script=True)
 
 
 def _save(quiz: Quiz, token: str, for_script: bool) -> Response | tuple[str, int]:
     """Keep the choices on screen with the open attempt, without grading anything."""
     found = _attempt_or_404(quiz, token)
-    form = quiz_form(quiz, found.seed)
-    if not form.is_submitted():
-        abort(400)
+    form = quiz_form(quiz, found.seed)  # CSRF is checked for every POST (CSRFProtect)
     saved = found.submitted_at is None and attempts.save_answers(current_user.id, token, form.on_screen())
-    if for_script:
-        return ("", 204) if saved else ("", 409)
     if not saved:
         return redirect(url_for("quizzes.review_attempt", slug=quiz.slug, token=token))
+    if for_script:
+        return "", 204
     flash("Je antwoorden zijn opgeslagen. Er is nog niets ingeleverd: dat doe je met Inleveren.", "success")
     return redirect(url_for("quizzes.attempt", slug=quiz.slug, token=token))
 

@@ -17,10 +17,13 @@
     if (submitting) { return; }
     var data = new FormData(form);
     data.delete("action");
-    fetch(url, { method: "POST", body: data, credentials: "same-origin" })
+    // A redirect means the attempt was handed in (another tab): nothing was saved.
+    fetch(url, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
       .then(function (response) {
-        if (response.ok) {
+        if (response.status === 204) {
           say("Je antwoorden zijn opgeslagen. Er is nog niets ingeleverd.");
+        } else if (response.type === "opaqueredirect") {
+          say("Deze poging is al ingeleverd. Wat je nu nog kiest, wordt niet bewaard.");
         } else {
           say("Opslaan lukte niet. Je antwoorden staan nog op het scherm; klik op Tussendoor opslaan.");
         }

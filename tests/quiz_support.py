@@ -84,9 +84,12 @@ class QuizClient:
         assert response.status_code == 200, response.status_code
         return response.get_data(as_text=True)
 
-    def submit(self, slug: str, token: str, data: dict[str, Any]):
+    def submit(self, slug: str, token: str, data: dict[str, Any], confirm: bool = True):
+        """Submit these answers; ``confirm`` answers "Toch inleveren?" for open questions up front."""
         page = self.client.get(f"/quizzes/{slug}/attempts/{token}").get_data(as_text=True)
         payload = {**data, "csrf_token": token_in(page) if "csrf_token" in page else self._any_token()}
+        if confirm:
+            payload.setdefault("confirm", "1")
         return self.client.post(f"/quizzes/{slug}/attempts/{token}", data=payload)
 
     def _any_token(self) -> str:

@@ -125,6 +125,7 @@ quizzes.show                GET    login     ok      ok            ok    ok     
 quizzes.start               POST   login     ok      ok            ok    ok         ok            ok      ok    ok
 quizzes.attempt             GET    login     ok      404           404   404        404           404     404   404
 quizzes.submit              POST   login     ok      404           404   404        404           404     404   404
+quizzes.save                POST   login     ok      404           404   404        404           404     404   404
 quizzes.review_attempt      GET    login     ok      404           404   404        404           404     404   404
 quizzes.class_questions     GET    login     403     403           ok    ok         404           403     ok    404
 quizzes.void                POST   login     403     403           ok    ok         404           403     ok    404
@@ -482,6 +483,7 @@ FOREIGN = sorted(
         "assignments.give_review",
         "quizzes.attempt",
         "quizzes.submit",
+        "quizzes.save",
         "quizzes.review_attempt",
         "classes.remove_co_teacher",
         "classes.confirm_remove_student",

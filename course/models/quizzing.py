@@ -42,6 +42,9 @@ class QuizAttempt(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     answers: Mapped[dict | None] = mapped_column(JSON, default=None)
+    # While the attempt is open: the choices on screen (field name -> value or values), saved with
+    # "Tussendoor opslaan" or as they change, so a student who leaves finds them back. Cleared on submit.
+    saved_answers: Mapped[dict | None] = mapped_column(JSON, default=None)
     score: Mapped[Decimal | None] = mapped_column(SCORE, default=None)
     max_score: Mapped[int | None] = mapped_column(Integer, default=None)
 

@@ -223,6 +223,23 @@ def data_categories(
             deletion=PURGE_WITH_CLASS,
         ),
         DataCategory(
+            "Tussendoor opgeslagen quizantwoorden",
+            "De antwoorden die je al hebt gekozen in een quiz die je nog niet hebt ingeleverd: bewaard als je op "
+            "Tussendoor opslaan klikt, en terwijl je antwoordt als je browser JavaScript gebruikt.",
+            "Zodat je antwoorden er nog staan als je de quiz verlaat en later verdergaat.",
+            "Alleen jij. Je docent ziet ze niet; die ziet pas je antwoorden als je inlevert.",
+            "Tot je de quiz inlevert: dan komen je ingeleverde antwoorden ervoor in de plaats. Lever je niet in, "
+            "dan tot je account wordt verwijderd.",
+            "delete",
+            data_subjects="Studenten (en medewerkers die een quiz als voorbeeld maken).",
+            legal_basis="public_task",
+            recipients="Niemand anders dan de student zelf.",
+            storage=DATABASE + " Bij de poging die nog open staat.",
+            security=BASELINE_SECURITY + " Alleen de eigenaar van de poging kan ze lezen of veranderen.",
+            deletion="Vervalt bij het inleveren van de poging; verder met de poging en het account "
+                     "(zie Je quizpogingen).",
+        ),
+        DataCategory(
             "Live-les",
             "Tijdens een live-les: welk antwoord jij op de telefoon koos. Daarna alleen hoeveel studenten van "
             "de klas elk antwoord kozen, zonder namen.",
@@ -504,6 +521,7 @@ def export_user_data(user: Person) -> dict[str, Any]:
                 "score": str(a.score) if a.score is not None else None,
                 "max_score": a.max_score,
                 "answers": a.answers,
+                **({"saved_answers": a.saved_answers} if a.saved_answers else {}),
                 "preview": a.is_preview,
             }
             for a in attempts

@@ -207,6 +207,7 @@ def store_submission(
             score=round_score(result.score),
             max_score=result.max_score,
             quiz_version=quiz.version,
+            saved_answers=None,  # the submitted answers take their place
         )
         .returning(QuizAttempt.id, QuizAttempt.class_id),
         execution_options={"synchronize_session": False},
@@ -221,6 +222,22 @@ def store_submission(
     db.session.commit()
     events.announce(quiz.slug, [(user_id, class_id)])
     return True
+
+
+def save_answers(user_id: int, token: str, saved: Mapping[str, Any]) -> bool:
+    """Keep the choices on screen with the owner's open attempt; False when it is not open (any more).
+
+    Only the owner's token matches, and a submitted attempt is never changed: a save that arrives
+    after the submit (a slow autosave) does nothing.
+    """
+    changed = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.token == token, QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_(None))
+        .values(saved_answers=dict(saved) or None),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    db.session.commit()
+    return bool(changed)
 
 
 def item_values(attempt_id: int, quiz: Quiz, result: AttemptResult) -> list[dict[str, Any]]:

@@ -118,6 +118,27 @@ class QuizForm(FlaskForm):
                     answers[question.id] = picks
         return answers
 
+    def on_screen(self) -> dict[str, Any]:
+        """The choices as the page holds them (field name -> value, or values for checkboxes), only
+        values the page offered. Unlike ``answers`` it keeps half-done questions: this is what is
+        saved while the attempt is open and what the confirmation page carries."""
+        kept: dict[str, Any] = {}
+        for question in self.quiz.questions:
+            for f in question_fields(self, question):
+                offered = {str(choice.value) for choice in f.choices} - {""}
+                if isinstance(f.data, list):
+                    values = [v for v in dict.fromkeys(str(d) for d in f.data) if v in offered]
+                    if values:
+                        kept[f.name] = values
+                elif f.data is not None and str(f.data) in offered:
+                    kept[f.name] = str(f.data)
+        return kept
+
+
+def open_questions(quiz: Quiz, answers: dict[str, Any]) -> list[tuple[int, Question]]:
+    """The questions without any answer, with their number on the page."""
+    return [(n, q) for n, q in enumerate(quiz.questions, start=1) if not answers.get(q.id)]
+
 
 def _place(value: Any, n: int) -> int | None:
     try:

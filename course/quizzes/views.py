@@ -6,7 +6,7 @@ with ``is_preview`` so they never reach a gradebook or the attempt limit.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -23,6 +23,7 @@ from .forms import (
     KIND_NAMES,
     QuizForm,
     format_points,
+    open_questions,
     percentage,
     points_label,
     question_fields,
@@ -132,7 +133,9 @@ def attempt(slug: str, token: str) -> str | Response:
     found = _attempt_or_404(quiz, token)
     if found.submitted_at is not None:
         return redirect(url_for("quizzes.review_attempt", slug=slug, token=token))
-    return _render_attempt(quiz, found, quiz_form(quiz, found.seed, formdata=None))
+    # Answers saved earlier (the save button or as they changed) are back on screen.
+    form = quiz_form(quiz, found.seed, formdata=None, data=found.saved_answers or {})
+    return _render_attempt(quiz, found, form)
 
 
 def _render_attempt(quiz: Quiz, found: QuizAttempt, form: QuizForm, notice: str | None = None) -> str:
@@ -152,6 +155,8 @@ def _render_attempt(quiz: Quiz, found: QuizAttempt, form: QuizForm, notice: str 
 @login_required
 def submit(slug: str, token: str) -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     quiz = _quiz_or_404(slug)
+    if request.form.get("action") == "save":
+        return _save(quiz, token, for_script=False)
     review_url = url_for("quizzes.review_attempt", slug=slug, token=token)
     # Checking and grading only read: a whole class submitting in the same second then queues
     # for SQLite's write lock just for the few rows each submit writes.
@@ -171,10 +176,51 @@ def submit(slug: str, token: str) -> str | Response | tuple[str, int] | tuple[st
         if not form.validate_on_submit():
             return _render_attempt(quiz, found, form)
         answers = form.answers()
-        result = attempts.grade_submission(found.class_id, quiz, answers)
+        missing = open_questions(quiz, answers)
+        if missing and not request.form.get("confirm"):
+            # Open questions would cost an attempt unnoticed: ask first, on a page of its own
+            # (works without JavaScript). Nothing is graded yet.
+            on_screen = form.on_screen()
+            page = render_template(
+                "quizzes/confirm.html",
+                quiz=quiz,
+                form=form,
+                missing=missing,
+                on_screen=on_screen,
+                attempt_token=token,
+                attempt_url=url_for("quizzes.attempt", slug=slug, token=token),
+            )
+        else:
+            page = None
+            result = attempts.grade_submission(found.class_id, quiz, answers)
+    if page is not None:
+        # "Go back and answer" finds the choices back on the quiz page.
+        attempts.save_answers(current_user.id, token, on_screen)
+        return page
     if attempts.store_submission(current_user.id, token, quiz, answers, result):
         flash("Je antwoorden zijn ingeleverd. Hieronder zie je wat goed ging en wat niet.", "success")
     return redirect(review_url)
+
+
+@bp.post("/<slug>/attempts/<token>/save")
+@login_required
+def save(slug: str, token: str) -> Response | tuple[str, int]:
+    """Answers saved as they change (static/js/quiz-autosave.js): 204, or once submitted, like a
+    submit, a redirect to the review (the script does not follow it)."""
+    return _save(_quiz_or_404(slug), token, for_script=True)
+
+
+def _save(quiz: Quiz, token: str, for_script: bool) -> Response | tuple[str, int]:
+    """Keep the choices on screen with the open attempt, without grading anything."""
+    found = _attempt_or_404(quiz, token)
+    form = quiz_form(quiz, found.seed)  # CSRF is checked for every POST (CSRFProtect)
+    saved = found.submitted_at is None and attempts.save_answers(current_user.id, token, form.on_screen())
+    if not saved:
+        return redirect(url_for("quizzes.review_attempt", slug=quiz.slug, token=token))
+    if for_script:
+        return "", 204
+    flash("Je antwoorden zijn opgeslagen. Er is nog niets ingeleverd: dat doe je met Inleveren.", "success")
+    return redirect(url_for("quizzes.attempt", slug=quiz.slug, token=token))
 
 
 @bp.get("/<slug>/attempts/<token>/review")

@@ -60,7 +60,7 @@ def test_open_questions_are_confirmed_first_and_the_confirm_stores_one_attempt(a
     assert "Je hebt 3 vragen open. Toch inleveren?" in text_of(page)
     attempt_url = f"/quizzes/{quiz.slug}/attempts/{token}"
     for number, question in enumerate(quiz.questions, start=1):
-        link = f'href="{attempt_url}#vraag-{question.id}">Vraag {number}</a>'
+        link = f'href="{attempt_url}?open=1#vraag-{question.id}">Vraag {number}</a>'
         assert (link in page) == (question not in answered), f"vraag {number}"
     [row] = attempt_rows(app)
     assert row.submitted_at is None and item_count(app) == 0  # nothing handed in yet

@@ -189,8 +189,9 @@ def _sentence(event: AuditEvent, look: _Lookups) -> Sentence:  # noqa: C901 - on
     if action == "class.co_teacher_declined":
         return [actor, Part(" sloeg de uitnodiging als mededocent van "), look.school_class(target), Part(" af.")]
     if action == "quiz.regrade":
+        student = look.named(details.get("student"), "een student")
         return [actor, Part(f" keek {_quiz(details.get('quiz'))} opnieuw na. De score van "
-                            f"{look.named(details.get('student'), 'een student')} ging van {_points(details.get('old_score'))} "
+                            f"{student} ging van {_points(details.get('old_score'))} "
                             f"van {details.get('old_max')} naar {_points(details.get('new_score'))} "
                             f"van {details.get('new_max')}.")]
     if action in ("quiz.void", "quiz.unvoid"):

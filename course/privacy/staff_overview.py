@@ -17,7 +17,17 @@ from ..accounts.identity import Person
 from ..core.audit_sentences import Sentence, sentences
 from ..core.content_store import catalog
 from ..core.extensions import db
-from ..models import Attendance, AuditEvent, ClassTeacher, Cohort, CohortMember, Review, SchoolClass, Submission, TpackScan
+from ..models import (
+    Attendance,
+    AuditEvent,
+    ClassTeacher,
+    Cohort,
+    CohortMember,
+    Review,
+    SchoolClass,
+    Submission,
+    TpackScan,
+)
 
 RECENT = 5  # how many of the latest feedback and log entries the page lists; the download has all
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from course.core import audit
 from course.core.extensions import db
 from course.models import AuditEvent, TpackScan, User, utcnow
 
@@ -82,3 +83,42 @@ def test_trainer_removing_a_member_leaves_one_log_entry_with_a_dutch_sentence(ap
     log = as_user(app, "beheer").client.get("/admin/audit").get_data(as_text=True)
     assert re.search(r"Carla Coach haalde <a [^>]*>Anna de Vries</a> uit <a [^>]*>de groep Team Economie</a>\. "
                      r"Ook de aanwezigheid is verwijderd\.", log)
+
+
+def count_page_queries(app, client) -> int:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(PAGE).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_a_teachers_page_costs_the_same_queries_for_one_or_many_reviews_and_log_entries(app, auth, client):
+    class_id = setup_class(auth)
+
+    def work_and_log(username: str) -> None:
+        if username != "sanne":
+            auth.make_user(username, "student")
+            auth.enrol(username, class_id)
+        student_id = give_work(app, username)
+        with app.app_context():
+            audit.record(db.session.scalar(select(User).where(User.username == "devries")),
+                         "user.password_reset", "user", student_id)
+            db.session.commit()
+
+    work_and_log("sanne")
+    auth.login("devries")
+    client.get(PAGE)  # warm up
+    few = count_page_queries(app, client)
+    for k in range(6):
+        work_and_log(f"student{k}")
+    many = count_page_queries(app, client)
+    assert many == few, f"{few} queries for one review and log entry, {many} for seven"

@@ -362,7 +362,8 @@ def data_categories(
         ),
         DataCategory(
             "Logboek",
-            "Welke medewerker een wachtwoord herstelde, een cijfer aanpaste of gegevens verwijderde, en wanneer.",
+            "Welke medewerker een wachtwoord herstelde, een cijfer aanpaste, iemand uit een train-de-trainergroep "
+            "haalde of gegevens verwijderde, en wanneer.",
             "Zodat achteraf na te gaan is wie iets aan cijfers of accounts veranderde.",
             "De beheerder van de school.",
             "Zolang de installatie bestaat; verwijzingen naar verwijderde accounts worden gewist.",

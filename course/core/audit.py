@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "user.delete": "Account en gegevens verwijderd",
     "user.create": "Account aangemaakt",
     "user.promote_trainer": "Trainer gemaakt",
+    "cohort.remove_member": "Uit een train-de-trainergroep gehaald",
     "user.roles": "Rollen gewijzigd",
     "user.deactivate": "Account op slot gezet",
     "user.activate": "Account van slot gehaald",

@@ -15,7 +15,7 @@ from flask import url_for
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
-from ..models import AuditEvent, SchoolClass, Submission, User
+from ..models import AuditEvent, Cohort, SchoolClass, Submission, User
 from .audit import describe_action
 from .content_store import catalog
 from .extensions import db
@@ -58,12 +58,17 @@ def roles_text(roles: Iterable[str]) -> str:
 
 
 class _Lookups:
-    """Names for every user, class and submission the events mention, in three queries."""
+    """Names for every user, class, submission and cohort the events mention, in four queries.
 
-    def __init__(self, events: Sequence[AuditEvent]) -> None:
+    With ``private_to`` set, only that person and their classes and cohorts are named: other people
+    become "een student" or "iemand", and nothing is a link (for a person reading their own entries)."""
+
+    def __init__(self, events: Sequence[AuditEvent], private_to: int | None = None) -> None:
+        self.private_to = private_to
         user_ids: set[int] = set()
         class_ids: set[int] = set()
         submission_ids: set[int] = set()
+        cohort_ids: set[int] = set()
         for event in events:
             details = event.details or {}
             if event.object_type == "user" and event.object_id:
@@ -77,6 +82,8 @@ class _Lookups:
                     user_ids.add(details[key])
             if isinstance(details.get("to_class_id"), int):
                 class_ids.add(details["to_class_id"])
+            if isinstance(details.get("cohort_id"), int):
+                cohort_ids.add(details["cohort_id"])
         self.submissions = {
             row.id: row for row in db.session.execute(
                 select(Submission.id, Submission.class_id, Submission.student_id, Submission.lesson_slug)
@@ -90,16 +97,33 @@ class _Lookups:
         self.classes = dict(db.session.execute(
             select(SchoolClass.id, SchoolClass.name).where(SchoolClass.id.in_(class_ids))
         ).tuples().all()) if class_ids else {}
+        self.cohorts = dict(db.session.execute(
+            select(Cohort.id, Cohort.name).where(Cohort.id.in_(cohort_ids))
+        ).tuples().all()) if cohort_ids else {}
+
+    def link(self, endpoint: str, **values: Any) -> str | None:
+        return None if self.private_to is not None else _link(endpoint, **values)
 
     def user(self, user_id: Any, fallback: str = "een verwijderd account") -> Part:
+        if self.private_to is not None and user_id != self.private_to:
+            return Part(fallback if fallback.startswith("een student") else "iemand")
         if isinstance(user_id, int) and user_id in self.users:
-            return Part(self.users[user_id], _link("admin.user", user_id=user_id))
+            return Part(self.users[user_id], self.link("admin.user", user_id=user_id))
         return Part(fallback)
+
+    def named(self, name: Any, generic: str) -> str:
+        """A name the log keeps in its details (a username), or the generic word in private mode."""
+        return generic if self.private_to is not None or not name else str(name)
 
     def school_class(self, class_id: Any) -> Part:
         if isinstance(class_id, int) and class_id in self.classes:
-            return Part(f"klas {self.classes[class_id]}", _link("classes.detail", class_id=class_id))
+            return Part(f"klas {self.classes[class_id]}", self.link("classes.detail", class_id=class_id))
         return Part("een klas die niet meer bestaat")
+
+    def cohort(self, cohort_id: Any) -> Part:
+        if isinstance(cohort_id, int) and cohort_id in self.cohorts:
+            return Part(f"de groep {self.cohorts[cohort_id]}", self.link("trainer.cohort", cohort_id=cohort_id))
+        return Part("een groep die niet meer bestaat")
 
 
 def _lesson(slug: Any) -> str:
@@ -137,6 +161,9 @@ def _sentence(event: AuditEvent, look: _Lookups) -> Sentence:  # noqa: C901 - on
         return [actor, Part(" verwijderde een account met alle gegevens ervan.")]
     if action == "user.promote_trainer":
         return [actor, Part(" maakte "), look.user(target), Part(" trainer.")]
+    if action == "cohort.remove_member":
+        return [actor, Part(" haalde "), look.user(target), Part(" uit "), look.cohort(details.get("cohort_id")),
+                Part(". Ook de aanwezigheid is verwijderd.")]
     if action == "user.school_account_linked":
         return [look.user(target), Part(" koppelde bij het inloggen het schoolaccount aan dit account.")]
     if action == "user.school_account_created":
@@ -145,7 +172,7 @@ def _sentence(event: AuditEvent, look: _Lookups) -> Sentence:  # noqa: C901 - on
     if action == "site.student_passwords":
         state = "mogen studenten ook met een wachtwoord inloggen" if details.get("allowed") else \
             "loggen studenten alleen met hun schoolaccount in"
-        return [actor, Part(" veranderde "), Part("het inloggen", _link("admin.sign_in")), Part(f": nu {state}.")]
+        return [actor, Part(" veranderde "), Part("het inloggen", look.link("admin.sign_in")), Part(f": nu {state}.")]
     if action == "class.remove_student":
         return [actor, Part(" haalde "), look.user(details.get("student_id"), "een student"), Part(" uit "),
                 look.school_class(target), Part(".")]
@@ -155,21 +182,22 @@ def _sentence(event: AuditEvent, look: _Lookups) -> Sentence:  # noqa: C901 - on
                 Part(" van "), look.school_class(target), Part(" naar "),
                 look.school_class(details.get("to_class_id")), Part(".")]
     if action == "class.invite_co_teacher":
-        return [actor, Part(f" nodigde {details.get('username', 'een collega')} uit als mededocent van "),
+        return [actor, Part(f" nodigde {look.named(details.get('username'), 'een collega')} uit als mededocent van "),
                 look.school_class(target), Part(".")]
     if action == "class.co_teacher_joined":
         return [actor, Part(" werd mededocent van "), look.school_class(target), Part(".")]
     if action == "class.co_teacher_declined":
         return [actor, Part(" sloeg de uitnodiging als mededocent van "), look.school_class(target), Part(" af.")]
     if action == "quiz.regrade":
+        student = look.named(details.get("student"), "een student")
         return [actor, Part(f" keek {_quiz(details.get('quiz'))} opnieuw na. De score van "
-                            f"{details.get('student', 'een student')} ging van {_points(details.get('old_score'))} "
+                            f"{student} ging van {_points(details.get('old_score'))} "
                             f"van {details.get('old_max')} naar {_points(details.get('new_score'))} "
                             f"van {details.get('new_max')}.")]
     if action in ("quiz.void", "quiz.unvoid"):
         verb = "liet vraag {q} van {quiz} vervallen" if action == "quiz.void" else "zette vraag {q} van {quiz} terug"
         regraded = len(details.get("regraded", []))
-        quiz_link = _link("gradebook.items", class_id=target, slug=details.get("quiz")) \
+        quiz_link = look.link("gradebook.items", class_id=target, slug=details.get("quiz")) \
             if target in look.classes else None
         what = verb.format(q=details.get("question"), quiz=_quiz(details.get("quiz")))
         return [actor, Part(" "), Part(what, quiz_link),
@@ -177,7 +205,7 @@ def _sentence(event: AuditEvent, look: _Lookups) -> Sentence:  # noqa: C901 - on
                 Part(f". {regraded} {'poging kreeg' if regraded == 1 else 'pogingen kregen'} een nieuwe score.")]
     if action == "assignment.review":
         found = look.submissions.get(target)
-        link = _link("assignments.review", class_id=found.class_id, submission_id=target) \
+        link = look.link("assignments.review", class_id=found.class_id, submission_id=target) \
             if found is not None and found.class_id in look.classes else None
         verdict = REVIEW_WORDS.get(details.get("status"), str(details.get("status")))
         return [actor, Part(" beoordeelde "), Part(f"de opdracht van {_lesson(details.get('lesson'))}", link),
@@ -195,7 +223,7 @@ def _sentence(event: AuditEvent, look: _Lookups) -> Sentence:  # noqa: C901 - on
     return [actor, Part(f": {describe_action(action)}.")]
 
 
-def sentences(events: Sequence[AuditEvent]) -> list[Sentence]:
-    look = _Lookups(events)
+def sentences(events: Sequence[AuditEvent], private_to: int | None = None) -> list[Sentence]:
+    look = _Lookups(events, private_to)
     return [_sentence(event, look) for event in events]
 

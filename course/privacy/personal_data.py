@@ -362,7 +362,8 @@ def data_categories(
         ),
         DataCategory(
             "Logboek",
-            "Welke medewerker een wachtwoord herstelde, een cijfer aanpaste of gegevens verwijderde, en wanneer.",
+            "Welke medewerker een wachtwoord herstelde, een cijfer aanpaste, iemand uit een train-de-trainergroep "
+            "haalde of gegevens verwijderde, en wanneer.",
             "Zodat achteraf na te gaan is wie iets aan cijfers of accounts veranderde.",
             "De beheerder van de school.",
             "Zolang de installatie bestaat; verwijzingen naar verwijderde accounts worden gewist.",
@@ -446,8 +447,9 @@ def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def export_user_data(user: Person) -> dict[str, Any]:
-    """Everything the app holds about one person, in a form they can read and keep."""
+def export_user_data(user: Person, *, staff: bool = True) -> dict[str, Any]:
+    """Everything the app holds about one person, in a form they can read and keep. ``staff=False``
+    leaves out the teacher's side, for the page that shows it in its own way (staff_overview.py)."""
     classes = db.session.execute(
         select(SchoolClass.name, SchoolClass.school_year, Enrolment.joined_at)
         .join(Enrolment, Enrolment.class_id == SchoolClass.id)
@@ -538,7 +540,7 @@ def export_user_data(user: Person) -> dict[str, Any]:
         ],
         "cohorts": [{"name": n, "joined_at": _when(j)} for n, j in cohorts],
         "log_entries_about_you": [{"action": e.action, "by": e.actor_name, "at": _when(e.created_at)} for e in events],
-        **_staff_data(user),
+        **(_staff_data(user) if staff else {}),
     }
 
 

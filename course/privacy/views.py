@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, current_app, render_template
 from flask_login import current_user, login_required
 
 from ..core import downloads
@@ -13,7 +13,8 @@ from ..core.audit import describe_action
 from ..core.content_store import catalog
 from ..core.numbers import decimal_comma
 from ..core.templating import dutch_datetime
-from .personal_data import export_user_data
+from .personal_data import DataCategory, configured_categories, export_user_data
+from .staff_overview import is_staff, lesson_title, staff_overview
 
 bp = Blueprint("mydata", __name__, url_prefix="/account/data")
 
@@ -21,11 +22,6 @@ bp = Blueprint("mydata", __name__, url_prefix="/account/data")
 def _day(moment: str | None) -> str:
     """An ISO timestamp from the export as a Dutch date: "3 dec 2026"."""
     return dutch_datetime(datetime.fromisoformat(moment), with_time=False) if moment else ""
-
-
-def _lesson_title(slug: str) -> str:
-    lesson = catalog().lessons.get(slug)
-    return f"Les {lesson.number}: {lesson.title}" if lesson else slug
 
 
 def _quiz_title(slug: str) -> str:
@@ -39,14 +35,33 @@ def _score(score: str | None, max_score: int | None) -> str:
     return f"{decimal_comma(score)} van {max_score}" if max_score else decimal_comma(score)
 
 
+# The inventory's categories behind each staff section: the page says why and how long from there.
+STAFF_SECTIONS = {
+    "classes": "Klassen die je geeft (alleen docenten)",
+    "feedback": "Feedback die je schrijft (alleen docenten)",
+    "tpack": "TPACK-scan (alleen docenten)",
+    "cohorts": "Train-de-trainergroepen (alleen docenten)",
+    "trainer": "Trainer en bereik (alleen docenten)",
+    "log": "Logboek",
+}
+
+
+def _staff_reasons() -> dict[str, DataCategory]:
+    by_title = {c.title: c for c in configured_categories(current_app.config)}
+    return {key: by_title[title] for key, title in STAFF_SECTIONS.items()}
+
+
 @bp.get("/")
 @login_required
 def show() -> str:
+    staff = is_staff(current_user)
     return render_template(
         "mydata/show.html",
-        data=export_user_data(current_user),
+        data=export_user_data(current_user, staff=False),
+        staff=staff_overview(current_user) if staff else None,
+        reasons=_staff_reasons() if staff else {},
         day=_day,
-        lesson_title=_lesson_title,
+        lesson_title=lesson_title,
         quiz_title=_quiz_title,
         score=_score,
         action_text=describe_action,

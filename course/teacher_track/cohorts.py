@@ -173,14 +173,19 @@ def promote_to_trainer(actor: Person, cohort: Cohort, user_id: int) -> tuple[Use
     return member, True
 
 
-def remove_member(cohort: Cohort, user_id: int) -> bool:
-    """Take someone out of a cohort with their attendance; False when they were not in it."""
+def remove_member(cohort: Cohort, user_id: int, actor: Person | None = None) -> bool:
+    """Take someone out of a cohort with their attendance; False when they were not in it.
+    A removal by someone else (a trainer or admin) is logged; leaving on one's own is not, since
+    taking part is voluntary and leaving should leave nothing behind."""
     db.session.execute(delete(Attendance).where(Attendance.cohort_id == cohort.id, Attendance.user_id == user_id))
     result = db.session.execute(
         delete(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id)
     )
+    removed = bool(getattr(result, "rowcount", 0))
+    if removed and actor is not None and actor.id != user_id:
+        audit.record(actor, "cohort.remove_member", "user", user_id, cohort_id=cohort.id)
     db.session.commit()
-    return bool(getattr(result, "rowcount", 0))
+    return removed
 
 
 def membership_of(user: Person, cohort_id: int) -> Cohort | None:

@@ -243,7 +243,7 @@ def remove_member(cohort_id: int, user_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     name = db.session.scalar(select(User.display_name).where(User.id == user_id))
-    if cohorts.remove_member(cohort, user_id):
+    if cohorts.remove_member(cohort, user_id, actor=current_user):
         flash(f"{name} zit niet meer in {cohort.name}. Ook de aanwezigheid is verwijderd.", "success")
     else:
         flash("Deze deelnemer zat al niet (meer) in de groep.", "success")

@@ -155,6 +155,7 @@ def _world(app: Flask) -> World:
         Spec("trainer: groep te klein", tr, f"/trainer/cohorts/{empty_id}"),
         Spec("trainer: bereik", tr, "/trainer/reach"),
         Spec("student: mijn gegevens", s, "/account/data/"),
+        Spec("docent: mijn gegevens", t, "/account/data/"),
         Spec("beheer: medewerkers", admin, "/admin/users"),
         Spec("beheer: medewerker", admin, f"/admin/users/{teacher_id}"),
         Spec("beheer: logboek", admin, "/admin/audit"),
@@ -198,7 +199,7 @@ PAGE_NAMES = [
     "docent: poging", "docent: denkfouten", "docent: nakijken", "docent: beoordelen", "docent: tpack",
     "docent: tpack invullen", "docent: tpack uitslag", "docent: tpack vergelijken", "docent: meedoen",
     "trainer: start", "trainer: groepen", "trainer: groep", "trainer: groep te klein", "trainer: bereik",
-    "student: mijn gegevens", "beheer: medewerkers", "beheer: medewerker", "beheer: logboek",
+    "student: mijn gegevens", "docent: mijn gegevens", "beheer: medewerkers", "beheer: medewerker", "beheer: logboek",
     "beheer: privacydocumenten", "beheer: dpia-voortoets",
     "student: peerfeedback geven", "docent: peerfeedback", "praktijkopleider", "docent: lesmateriaal",
 ]

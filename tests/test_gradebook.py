@@ -8,10 +8,8 @@ import re
 from decimal import ROUND_FLOOR, Decimal
 
 import pytest
-from sqlalchemy import event
 
 from course.core.content_store import catalog
-from course.core.extensions import db
 from course.gradebook.grid import load_grid
 
 from .gradebook_support import (
@@ -24,6 +22,7 @@ from .gradebook_support import (
     table_rows,
     take,
 )
+from .query_count import page_with_query_count
 from .quiz_support import right_answers, text_of
 
 
@@ -352,20 +351,7 @@ def test_the_class_page_links_to_the_gradebook(app, auth, fixture_class):
 
 
 def count_grid_queries(app, auth, class_id: int) -> tuple[int, str]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = auth.client.get(f"/teacher/gradebook/{class_id}")
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements), response.get_data(as_text=True)
+    return page_with_query_count(app, auth.client, f"/teacher/gradebook/{class_id}")
 
 
 def test_the_grid_costs_the_same_queries_for_30_and_300_students(app, auth):

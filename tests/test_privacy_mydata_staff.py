@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from course.core import audit
 from course.core.extensions import db
 from course.models import AuditEvent, TpackScan, User, utcnow
 
+from .query_count import page_with_query_count
 from .test_privacy import give_work, setup_class
 from .test_trainer import JOIN, as_user, catalog_sessions, make_cohort
 
@@ -86,19 +87,7 @@ def test_trainer_removing_a_member_leaves_one_log_entry_with_a_dutch_sentence(ap
 
 
 def count_page_queries(app, client) -> int:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(PAGE).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
+    return page_with_query_count(app, client, PAGE)[0]
 
 
 def test_a_teachers_page_costs_the_same_queries_for_one_or_many_reviews_and_log_entries(app, auth, client):

@@ -1,8 +1,8 @@
 """How large a content file may be.
 
-The largest real files are a lesson of 10 KB and the final quiz of 36 KB; the limits leave room
-for twenty times that. A file far beyond them is a mistake (a pasted export, a picture saved as
-text): it would take seconds to check and megabytes of every worker's memory, so it is reported
+The largest real files are a lesson of 10 KB and the final quiz of 46 KB; the limits leave room
+for more than ten times that. A file far beyond them is a mistake (a pasted export, a picture
+saved as text): it would take seconds to check and megabytes of every worker's memory, so it is reported
 like any other problem before it is read.
 """
 

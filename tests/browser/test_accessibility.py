@@ -289,17 +289,17 @@ def test_page_meets_wcag_21_aa_on_phone_and_laptop(pages_as, base_url, world, na
 
 
 def test_every_page_has_its_own_title_and_one_h1(pages_as, base_url, world):
-    titles: dict[str, str] = {}
+    titles: dict[str, str] = {}  # path -> title: one page seen by two roles keeps one title
     for spec in world.specs:
         page = open_spec(pages_as, base_url, world, spec.name)
         expect(page.locator("h1"), f"{spec.name} needs exactly one h1").to_have_count(1)
         title = page.title()
         assert title.strip() and not title.startswith(" ·"), f"{spec.name} has no title of its own: {title!r}"
-        titles[spec.name] = title
+        titles[spec.path] = title
     seen: dict[str, list[str]] = {}
-    for name, title in titles.items():
-        seen.setdefault(title, []).append(name)
-    assert not {t: n for t, n in seen.items() if len(n) > 1}, "pages share a title"
+    for path, title in titles.items():
+        seen.setdefault(title, []).append(path)
+    assert not {t: p for t, p in seen.items() if len(p) > 1}, "pages share a title"
 
 
 def test_lesson_page_reflows_at_200_percent_zoom(pages_as, base_url, world):

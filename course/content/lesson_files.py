@@ -713,18 +713,19 @@ MATERIALS_DIR = "materials"
 _MATERIAL_KEYS = ("slug", "title", "sessions")
 
 
-def _material_sessions(fields: _Fields, session_numbers: set[int]) -> tuple[int, ...] | None:
-    value = fields.data.get("sessions")
+def _known_numbers(fields: _Fields, key: str, known: set[int], noun: str) -> tuple[int, ...] | None:
+    """A front-matter list of numbers that must each name a known lesson or session."""
+    value = fields.data.get(key)
     if value is None:
         return None
     if not isinstance(value, LineList) or not value:
-        fields._fail(fields.line("sessions"), "'sessions' must be a list of session numbers, for example [2]")
+        fields._fail(fields.line(key), f"'{key}' must be a list of {noun} numbers, for example [2]")
         return None
     numbers = []
     for item, line in zip(value, value.item_lines, strict=True):
-        if isinstance(item, bool) or not isinstance(item, int) or item not in session_numbers:
-            known = ", ".join(str(n) for n in sorted(session_numbers)) or "none"
-            fields._fail(line, f"session {item!r} does not exist (sessions: {known})")
+        if isinstance(item, bool) or not isinstance(item, int) or item not in known:
+            listed = ", ".join(str(n) for n in sorted(known)) or "none"
+            fields._fail(line, f"{noun} {item!r} does not exist ({key}: {listed})")
         else:
             numbers.append(item)
     return tuple(numbers) if fields.ok else None
@@ -741,7 +742,7 @@ def _load_material(
     fields = _Fields(data, display, problems)
     fields.check_keys(_MATERIAL_KEYS)
     slug, title = fields.slug("slug"), fields.text("title")
-    sessions = _material_sessions(fields, session_numbers)
+    sessions = _known_numbers(fields, "sessions", session_numbers, "session")
     if slug is not None and path.name != f"{slug}.md":
         problems.append(Problem(display, data.line_of("slug"), f"file name does not match the slug: name it {slug}.md"))
         return None

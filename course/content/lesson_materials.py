@@ -21,11 +21,11 @@ from .lesson_files import (
     _check_body,
     _dir_name,
     _Fields,
+    _known_numbers,
     _LinkContext,
     _markdown_files,
     _read_front_matter,
 )
-from .yamlsource import LineList
 
 _REQUIRED = ("title", "lessons")
 _OPTIONAL = ("students",)
@@ -40,22 +40,6 @@ class LessonMaterial:
     path: Path
     body_line: int
     body: str = field(default="", repr=False)
-
-
-def _lesson_numbers(fields: _Fields, known: set[int]) -> tuple[int, ...] | None:
-    value = fields.data.get("lessons")
-    if value is None:
-        return None
-    if not isinstance(value, LineList) or not value:
-        fields._fail(fields.line("lessons"), "'lessons' must be a list of lesson numbers, for example [8]")
-        return None
-    numbers = []
-    for item, line in zip(value, value.item_lines, strict=True):
-        if isinstance(item, bool) or not isinstance(item, int) or item not in known:
-            fields._fail(line, f"lesson {item!r} does not exist")
-        else:
-            numbers.append(item)
-    return tuple(numbers) if fields.ok else None
 
 
 def _for_students(fields: _Fields) -> bool:
@@ -80,7 +64,7 @@ def _load(
     fields = _Fields(data, display, problems)
     fields.check_keys(_REQUIRED, _OPTIONAL)
     title = fields.text("title")
-    lessons = _lesson_numbers(fields, known)
+    lessons = _known_numbers(fields, "lessons", known, "lesson")
     for_students = _for_students(fields)
     if not (fields.ok and title and lessons and SLUG_RE.match(slug)):
         return None

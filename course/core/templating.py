@@ -51,8 +51,7 @@ def dutch_date(value: date | None) -> str:
 def init_app(app: Flask) -> None:
     app.url_defaults(_static_version)
     app.jinja_env.filters["datetime"] = dutch_datetime
-    app.jinja_env.filters["date"] = lambda v: dutch_datetime(v, with_time=False)
-    app.jinja_env.filters["dutch_day"] = dutch_date
+    app.jinja_env.filters["date"] = dutch_date
     app.jinja_env.filters["percent"] = percent_label
     app.jinja_env.filters["decimal"] = decimal_comma
     app.context_processor(_navigation)

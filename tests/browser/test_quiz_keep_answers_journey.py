@@ -58,6 +58,8 @@ def test_answers_survive_leaving_and_open_questions_are_confirmed_without_javasc
     log_in(page, base_url, f"met-{username}")
     page.goto(f"{base_url}/quizzes/{quiz.slug}")
     page.get_by_role("button", name="Start de quiz").click()
+    # The form is on screen before its script has run; a student's first tap comes later than that.
+    page.wait_for_load_state("load")
     page.locator(f"#vraag-{single.id}").get_by_label(chosen, exact=True).check()
     expect(page.locator("#save-status")).to_have_text("Je antwoorden zijn opgeslagen. Er is nog niets ingeleverd.")
     page.goto(page.url)

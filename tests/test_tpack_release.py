@@ -14,7 +14,7 @@ from course.core.extensions import db
 from course.models import Cohort, TpackAnswer, TpackScan, User, utcnow
 
 from .conftest import Auth
-from .test_trainer import as_user, figures, give_scan, join, make_cohort, member_answers, profile
+from .test_trainer import JOIN, as_user, figures, give_scan, join, make_cohort, member_answers, profile
 
 TOO_FEW = "te weinig deelnemers"
 
@@ -198,3 +198,141 @@ def test_min_group_in_force_is_stated_on_the_privacy_page(tmp_path, backend):
     assert "een groep van minstens 7" in html and "minstens 5" not in html
     with application.app_context():
         db.engine.dispose()
+
+
+# --- deletions: figures recomputed without someone must not be set against remembered ones -------
+
+
+def six_with_one_leaving(app, auth: Auth, code: str) -> dict[str, float]:
+    """Five colleagues and one member with extreme answers, all at one moment: the trainer sees six."""
+    moment = utcnow() + timedelta(minutes=1)
+    for k in range(5):
+        uid = auth.make_user(f"docent{k}", "teacher")
+        join(app, f"docent{k}", code)
+        scan_at(app, uid, member_answers(app, k), moment)
+    uid = auth.make_user("vertrekker", "teacher")
+    join(app, "vertrekker", code)
+    with app.app_context():
+        answers = {sid: EXTREME for sid in catalog().tpack.statement_ids}
+    scan_at(app, uid, answers, moment)
+    return profile(app, answers)
+
+
+def scan_ids_of(app, username: str) -> list[int]:
+    with app.app_context():
+        uid = db.session.scalar(select(User.id).where(User.username == username))
+        return list(db.session.scalars(select(TpackScan.id).where(TpackScan.teacher_id == uid).order_by(TpackScan.id)))
+
+
+def assert_deletion_hides(client, cohort_id: int, before: dict[str, float], target: dict[str, float]) -> None:
+    """6 x before - 5 x after would be the one who left; after the deletion no figure allows it."""
+    begin, now, _, _ = shown(client, cohort_id)
+    for after in (begin, now):
+        if after is not None:
+            assert not recovers({d: 6 * before[d] - 5 * after[d] for d in target}, target)
+
+
+def assert_figures_return_after_five_new_scans(app, client, cohort_id: int) -> None:
+    """The restart withholds, but not for ever: five scans made after it are shown again."""
+    for k in range(5):
+        give_scan(app, user_id(app, f"docent{k}"), member_answers(app, k + 3), minutes_from_now=30 + k)
+    begin, now, n_begin, n_now = shown(client, cohort_id)
+    assert begin is not None and now is not None and n_begin == n_now == 5
+
+
+def leave_by_scan_deletion(app, auth: Auth, cohort_id: int) -> None:
+    member = as_user(app, "vertrekker")
+    (scan_id,) = scan_ids_of(app, "vertrekker")
+    assert member.post(f"/teacher/tpack/scan/{scan_id}/delete", token_from="/teacher/tpack/").status_code == 302
+
+
+def leave_on_ones_own(app, auth: Auth, cohort_id: int) -> None:
+    member = as_user(app, "vertrekker")
+    assert member.post(f"/trainer/cohorts/{cohort_id}/leave", token_from=JOIN).status_code == 302
+
+
+def removal_by_the_trainer(app, auth: Auth, cohort_id: int) -> None:
+    url = f"/trainer/cohorts/{cohort_id}"
+    assert auth.post(f"{url}/members/{user_id(app, 'vertrekker')}/remove", token_from=url).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "deletion", [leave_by_scan_deletion, leave_on_ones_own, removal_by_the_trainer], ids=lambda f: f.__name__
+)
+def test_leak_figures_after_a_deletion_hide_who_left_from_the_trainer(app, coach, client, deletion):
+    cohort_id, code = make_cohort(coach)
+    target = six_with_one_leaving(app, coach, code)
+    _, before, _, n_before = shown(client, cohort_id)
+    assert before is not None and n_before == 6  # the trainer has noted these figures
+    deletion(app, coach, cohort_id)
+    assert_deletion_hides(client, cohort_id, before, target)
+    assert_figures_return_after_five_new_scans(app, client, cohort_id)
+
+
+def test_leak_figures_after_a_staff_deletion_hide_who_left_from_the_admin(app, auth, client):
+    auth.make_user("coach", "trainer")
+    auth.make_user("beheer", "admin")
+    cohort_id, code = make_cohort(as_user(app, "coach"))
+    target = six_with_one_leaving(app, auth, code)
+    auth.login("beheer")
+    _, before, _, n_before = shown(client, cohort_id)
+    assert before is not None and n_before == 6
+    url = f"/admin/users/{user_id(app, 'vertrekker')}/delete"
+    assert auth.post(url, token_from=url).status_code == 302
+    assert user_id(app, "vertrekker") is None
+    assert_deletion_hides(client, cohort_id, before, target)
+    assert_figures_return_after_five_new_scans(app, client, cohort_id)
+
+
+def test_leak_deleting_a_second_scan_does_not_show_the_change_from_the_first(app, coach, client):
+    """Nu would fall back to the member's first scan: 6 x (before - after) is their change."""
+    cohort_id, code = make_cohort(coach)
+    first = profile(app, member_answers(app, 9))
+    # the member's first scan is from before joining; the second lands with the colleagues' scans
+    give_scan(app, coach.make_user("vertrekker", "teacher"), member_answers(app, 9), minutes_from_now=-5)
+    moment = utcnow() + timedelta(minutes=1)
+    for k in range(5):
+        uid = coach.make_user(f"docent{k}", "teacher")
+        join(app, f"docent{k}", code)
+        scan_at(app, uid, member_answers(app, k), moment)
+    join(app, "vertrekker", code)
+    with app.app_context():
+        extreme = {sid: EXTREME for sid in catalog().tpack.statement_ids}
+    scan_at(app, user_id(app, "vertrekker"), extreme, moment)
+    change = {d: profile(app, extreme)[d] - first[d] for d in first}
+    _, before, _, n_before = shown(client, cohort_id)
+    assert before is not None and n_before == 6
+    member = as_user(app, "vertrekker")
+    latest = scan_ids_of(app, "vertrekker")[-1]
+    assert member.post(f"/teacher/tpack/scan/{latest}/delete", token_from="/teacher/tpack/").status_code == 302
+    _, after, _, _ = shown(client, cohort_id)
+    if after is not None:
+        assert not recovers({d: 6 * (before[d] - after[d]) for d in change}, change)
+
+
+def test_leak_a_purged_cohort_does_not_release_a_set_one_person_away_from_it(app, coach, client):
+    """Cohort B is cohort A without one person, so B stays withheld; once A is purged, B's
+    figures set against A's remembered ones would give that person's means."""
+    from course.privacy.personal_data import PurgePlan, purge
+
+    first, code_1 = make_cohort(coach, "Groep A")
+    target = six_with_one_leaving(app, coach, code_1)
+    _, before, _, _ = shown(client, first)
+    second, code_2 = make_cohort(coach, "Groep B")
+    for k in range(5):
+        join(app, f"docent{k}", code_2)
+    assert shown(client, second)[1] is None  # one person away from what the trainer saw
+    with app.app_context():
+        purge(PurgePlan([], [], 0, cohorts=[db.session.get(Cohort, first)]), actor=None)
+    assert_deletion_hides(client, second, before, target)
+
+
+def test_leak_nothing_restarts_when_the_one_who_left_never_counted(app, coach, client):
+    """Leaving without a completed scan changes no figure, so the figures stay."""
+    cohort_id, code = make_cohort(coach)
+    six_with_one_leaving(app, coach, code)
+    coach.make_user("kijker", "teacher")
+    join(app, "kijker", code)
+    before = shown(client, cohort_id)
+    assert as_user(app, "kijker").post(f"/trainer/cohorts/{cohort_id}/leave", token_from=JOIN).status_code == 302
+    assert shown(client, cohort_id) == before

@@ -30,7 +30,18 @@ from .lti import (
     LtiToolKey,
 )
 from .quizzing import AttemptItem, QuizAttempt, VoidedQuestion
-from .teacher_track import Attendance, Cohort, CohortMember, TpackAnswer, TpackScan, new_invite_code
+from .teacher_track import (
+    Attendance,
+    Cohort,
+    CohortMember,
+    TpackAnswer,
+    TpackReleaseBreak,
+    TpackScan,
+    cohort_in_figures,
+    has_completed_scan,
+    in_cohort_figures,
+    new_invite_code,
+)
 
 __all__ = [
     "SupervisorShare",
@@ -74,9 +85,13 @@ __all__ = [
     "SiteSetting",
     "Submission",
     "TpackAnswer",
+    "TpackReleaseBreak",
     "TpackScan",
     "User",
     "VoidedQuestion",
+    "cohort_in_figures",
+    "has_completed_scan",
+    "in_cohort_figures",
     "new_invite_code",
     "new_join_code",
     "utcnow",

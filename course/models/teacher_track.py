@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ColumnElement, Date, ForeignKey, Integer, String, UniqueConstraint, exists
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -46,6 +46,37 @@ class TpackAnswer(Base):
     value: Mapped[int] = mapped_column(Integer)
 
     scan: Mapped[TpackScan] = relationship(back_populates="answers")
+
+
+class TpackReleaseBreak(Base):
+    """A moment after which cohort TPACK figures count only scans completed later.
+
+    Written when a scan, a membership or a person that cohort figures rest on is deleted: figures
+    recomputed without them could be set against figures a trainer remembers (6 x before - 5 x
+    after) to single out the one who left. Holds no person."""
+
+    __tablename__ = "tpack_release_breaks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+def has_completed_scan(user_id: int) -> ColumnElement[bool]:
+    return exists().where(TpackScan.teacher_id == user_id, TpackScan.completed_at.is_not(None))
+
+
+def in_cohort_figures(user_id: int) -> ColumnElement[bool]:
+    """Whether a person's data feed cohort figures: a completed scan and at least one cohort."""
+    return has_completed_scan(user_id) & exists().where(CohortMember.user_id == user_id)
+
+
+def cohort_in_figures(cohort_id: int) -> ColumnElement[bool]:
+    """Whether a cohort's figures rest on anyone: a member with a completed scan."""
+    return exists().where(
+        CohortMember.cohort_id == cohort_id,
+        TpackScan.teacher_id == CohortMember.user_id,
+        TpackScan.completed_at.is_not(None),
+    )
 
 
 class Cohort(Base):

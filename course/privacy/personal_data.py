@@ -36,6 +36,7 @@ from ..models import (
     User,
 )
 from .assignment_data import assignment_extras
+from .cohort_figures_restart import restart_if_cohorts_counted, restart_if_person_counted
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,8 @@ def data_categories(
             storage=DATABASE,
             security=BASELINE_SECURITY + f" Groepscijfers pas vanaf {min_group} personen en alleen als ze met "
                                          "minstens zoveel personen verschillen van eerder zichtbare cijfers; "
+                                         "na het verwijderen van een scan, deelname of account beginnen de "
+                                         "groepscijfers opnieuw met alleen nieuwere scans; "
                                          "geen lijst van deelnemers.",
             deletion="Door de docent zelf (knop Scan verwijderen), of met het account door de beheerder.",
         ),
@@ -597,6 +600,7 @@ def _staff_data(user: Person) -> dict[str, Any]:
 def delete_user(user: User, actor: Person | None) -> None:
     """Remove a person and everything of theirs; the log keeps that it happened, not who it was."""
     user_id, username = user.id, user.username
+    restart_if_person_counted(user_id)
     db.session.execute(
         update(AuditEvent)
         .where(AuditEvent.object_type == "user", AuditEvent.object_id == user_id)
@@ -734,6 +738,7 @@ def purge(plan: PurgePlan, actor: Person | None) -> None:
         delete_user(student, actor)
     for school_class in plan.classes:
         db.session.delete(school_class)
+    restart_if_cohorts_counted([cohort.id for cohort in plan.cohorts])
     for cohort in plan.cohorts:
         db.session.execute(delete(Attendance).where(Attendance.cohort_id == cohort.id))
         db.session.delete(cohort)  # its members go with it (cascade)

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.identity import Person
@@ -34,10 +34,13 @@ from ..models import (
     Enrolment,
     SchoolClass,
     TpackAnswer,
+    TpackReleaseBreak,
     TpackScan,
     User,
+    has_completed_scan,
     new_invite_code,
 )
+from ..privacy.cohort_figures_restart import restart_cohort_figures
 from .tpack_profile import DomainMeans, cohort_aggregate, domain_means, format_mean
 
 TOO_FEW = "te weinig deelnemers"
@@ -176,12 +179,15 @@ def promote_to_trainer(actor: Person, cohort: Cohort, user_id: int) -> tuple[Use
 def remove_member(cohort: Cohort, user_id: int, actor: Person | None = None) -> bool:
     """Take someone out of a cohort with their attendance; False when they were not in it.
     A removal by someone else (a trainer or admin) is logged; leaving on one's own is not, since
-    taking part is voluntary and leaving should leave nothing behind."""
+    taking part is voluntary and leaving should leave nothing behind. Figures the member counted
+    in restart from scans made after now (``TpackReleaseBreak``)."""
     db.session.execute(delete(Attendance).where(Attendance.cohort_id == cohort.id, Attendance.user_id == user_id))
     result = db.session.execute(
         delete(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id)
     )
     removed = bool(getattr(result, "rowcount", 0))
+    if removed and db.session.scalar(select(has_completed_scan(user_id))):
+        restart_cohort_figures()
     if removed and actor is not None and actor.id != user_id:
         audit.record(actor, "cohort.remove_member", "user", user_id, cohort_id=cohort.id)
     db.session.commit()
@@ -249,9 +255,12 @@ def viewer_release(viewer: Person, min_group: int, version: str) -> ViewerReleas
     Only scans of one questionnaire ``version`` count: another version had other statements and
     another scale, so its answers cannot be averaged with these. Start: per member the first
     completed scan of this version after joining. Now: per member the latest one; a
-    scan from before joining counts from the moment of joining. Replaying makes the page show the
-    same figures on every visit and nothing is written when it is read."""
+    scan from before joining counts from the moment of joining. After a deletion only scans
+    completed later count (``TpackReleaseBreak``): the figures restart for every viewer.
+    Replaying makes the page show the same figures on every visit and nothing is written when it
+    is read."""
     visible = cohorts_visible_to(viewer).with_only_columns(Cohort.id).scalar_subquery()
+    restart = db.session.scalar(select(func.max(TpackReleaseBreak.created_at)))
     memberships = db.session.execute(
         select(CohortMember.cohort_id, CohortMember.user_id, CohortMember.joined_at).where(
             CohortMember.cohort_id.in_(visible)
@@ -263,6 +272,7 @@ def viewer_release(viewer: Person, min_group: int, version: str) -> ViewerReleas
             TpackScan.teacher_id.in_(sorted({user_id for _, user_id, _ in memberships})),
             TpackScan.completed_at.is_not(None),
             TpackScan.instrument_version == version,
+            true() if restart is None else TpackScan.completed_at > restart,
         )
         .order_by(TpackScan.completed_at, TpackScan.id)
     ).all()

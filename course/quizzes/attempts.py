@@ -95,6 +95,17 @@ def owned_attempt(user_id: int, quiz_slug: str, token: str) -> QuizAttempt | Non
     )
 
 
+def attempt_to_hand_in(user_id: int, quiz_slug: str, token: str) -> tuple[QuizAttempt, bool] | None:
+    """Like ``owned_attempt``, with whether any feature listens for its hand-in (a platform grade
+    column for its class, quizzes.events), asked in the same statement: no query for it later."""
+    row = db.session.execute(
+        select(QuizAttempt, events.interest(quiz_slug, QuizAttempt.class_id)).where(
+            QuizAttempt.token == token, QuizAttempt.user_id == user_id, QuizAttempt.quiz_slug == quiz_slug
+        )
+    ).first()
+    return None if row is None else (row[0], bool(row[1]))
+
+
 def voided_question_ids(class_id: int | None, quiz_slug: str) -> frozenset[str]:
     """Questions voided for the class an attempt was made in: only its attempts get those points."""
     if class_id is None:
@@ -188,13 +199,14 @@ def grade_submission(class_id: int | None, quiz: Quiz, answers: Mapping[str, Any
 
 
 def store_submission(
-    user_id: int, token: str, quiz: Quiz, answers: Mapping[str, Any], result: AttemptResult
+    user_id: int, token: str, quiz: Quiz, answers: Mapping[str, Any], result: AttemptResult, heard: bool = True
 ) -> bool:
     """Store graded answers; False when this token was submitted before (nothing changes).
 
     ``quiz`` is the version the student had on screen and the file holds now (the submit view
     makes sure of both; docs/authoring.md); it is stored with the grade, also when the attempt was
-    started on an earlier version.
+    started on an earlier version. ``heard``: False when ``attempt_to_hand_in`` found that no
+    feature listens for this hand-in; then none is told.
     """
     # One conditional UPDATE decides whether this is the first submit; RETURNING hands back what
     # the items need, so no second look at the row.
@@ -220,7 +232,8 @@ def store_submission(
     # than the statement itself.
     db.session.execute(insert(AttemptItem), item_values(attempt_id, quiz, result))
     db.session.commit()
-    events.announce(quiz.slug, [(user_id, class_id)])
+    if heard:
+        events.announce(quiz.slug, [(user_id, class_id)])
     return True
 
 

@@ -161,7 +161,10 @@ def submit(slug: str, token: str) -> str | Response | tuple[str, int] | tuple[st
     # Checking and grading only read: a whole class submitting in the same second then queues
     # for SQLite's write lock just for the few rows each submit writes.
     with db.reading():
-        found = _attempt_or_404(quiz, token)
+        owned = attempts.attempt_to_hand_in(current_user.id, quiz.slug, token)
+        if owned is None:
+            abort(404)
+        found, heard = owned
         if found.submitted_at is not None:
             # A double click, the back button or a second tab: the first submit already counted.
             return redirect(review_url)
@@ -197,7 +200,7 @@ def submit(slug: str, token: str) -> str | Response | tuple[str, int] | tuple[st
         # "Go back and answer" finds the choices back on the quiz page.
         attempts.save_answers(current_user.id, token, on_screen)
         return page
-    if attempts.store_submission(current_user.id, token, quiz, answers, result):
+    if attempts.store_submission(current_user.id, token, quiz, answers, result, heard=heard):
         flash("Je antwoorden zijn ingeleverd. Hieronder zie je wat goed ging en wat niet.", "success")
     return redirect(review_url)
 

@@ -33,9 +33,15 @@ def listen(receiver: Callable[..., Any], needed_when: Condition) -> None:
     standing_changed.connect(receiver)
 
 
-def interest(quiz_slug: str, class_id: Any) -> ColumnElement[bool]:
+def listeners() -> tuple[object, ...]:
+    """Who listens now: a statement built with ``interest`` holds while this stays the same."""
+    return (*_conditions.items(), len(standing_changed.receivers))
+
+
+def interest(quiz_slug: Any, class_id: Any) -> ColumnElement[bool]:
     """SQL that is true when some listener needs to hear about a hand-in of this quiz in this
-    class (``class_id``: the attempt's column, read in the same statement)."""
+    class (``class_id``: the attempt's column, read in the same statement; either may be a bound
+    parameter)."""
     if len(standing_changed.receivers) > len(_conditions):
         return true()  # someone connected to the signal without a condition: always tell
     conditions = [needed_when(quiz_slug, class_id) for needed_when in _conditions.values()]

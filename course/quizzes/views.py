@@ -161,10 +161,10 @@ def submit(slug: str, token: str) -> str | Response | tuple[str, int] | tuple[st
     # Checking and grading only read: a whole class submitting in the same second then queues
     # for SQLite's write lock just for the few rows each submit writes.
     with db.reading():
-        owned = attempts.attempt_to_hand_in(current_user.id, quiz.slug, token)
-        if owned is None:
-            abort(404)
-        found, heard = owned
+        hand_in = attempts.attempt_to_hand_in(current_user.id, quiz.slug, token)
+        if hand_in is None:
+            abort(404)  # only the owner reaches an attempt
+        found = hand_in.attempt
         if found.submitted_at is not None:
             # A double click, the back button or a second tab: the first submit already counted.
             return redirect(review_url)
@@ -195,12 +195,12 @@ def submit(slug: str, token: str) -> str | Response | tuple[str, int] | tuple[st
             )
         else:
             page = None
-            result = attempts.grade_submission(found.class_id, quiz, answers)
+            result = attempts.grade_submission(found.class_id, quiz, answers, voided=hand_in.voided)
     if page is not None:
         # "Go back and answer" finds the choices back on the quiz page.
         attempts.save_answers(current_user.id, token, on_screen)
         return page
-    if attempts.store_submission(current_user.id, token, quiz, answers, result, heard=heard):
+    if attempts.store_submission(current_user.id, token, quiz, answers, result, heard=hand_in.heard):
         flash("Je antwoorden zijn ingeleverd. Hieronder zie je wat goed ging en wat niet.", "success")
     return redirect(review_url)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, select, update

@@ -117,25 +117,44 @@ class HandIn:
 
 def attempt_to_hand_in(user_id: int, quiz_slug: str, token: str) -> HandIn | None:
     """Like ``owned_attempt``, with the questions voided for its class and whether any feature
-    listens for its hand-in (a platform grade column for its class), read in the same statement:
-    one row per voided question, or one row when there is none."""
+    listens for its hand-in (a platform grade column for its class), read in the same statement."""
     listening = events.listeners()
     statement = _to_hand_in.get(listening)
     if statement is None:
         _to_hand_in.clear()
-        statement = _to_hand_in[listening] = (
-            select(QuizAttempt, events.interest(_QUIZ_SLUG, QuizAttempt.class_id), VoidedQuestion.question_id)
-            .outerjoin(
-                VoidedQuestion,
-                (VoidedQuestion.class_id == QuizAttempt.class_id) & (VoidedQuestion.quiz_slug == QuizAttempt.quiz_slug),
-            )
-            .where(*_OWNED_WHERE)
+        statement = _to_hand_in[listening] = _with_voided(events.interest(_QUIZ_SLUG, QuizAttempt.class_id))
+    rows = _owned_rows(statement, user_id, quiz_slug, token)
+    return HandIn(rows[0][0], _voided_in(rows), bool(rows[0][2])) if rows else None
+
+
+def attempt_with_voided(user_id: int, quiz_slug: str, token: str) -> tuple[QuizAttempt, frozenset[str]] | None:
+    """``owned_attempt`` and the questions voided for its class (for its review), in one statement."""
+    rows = _owned_rows(_OWNED_WITH_VOIDED, user_id, quiz_slug, token)
+    return (rows[0][0], _voided_in(rows)) if rows else None
+
+
+def _with_voided(*extra: Any) -> Select[Any]:
+    """Rows of the owner's attempt, a question voided for its class and ``extra`` columns: one row
+    per voided question, or one row when there is none."""
+    return (
+        select(QuizAttempt, VoidedQuestion.question_id, *extra)
+        .outerjoin(
+            VoidedQuestion,
+            (VoidedQuestion.class_id == QuizAttempt.class_id) & (VoidedQuestion.quiz_slug == QuizAttempt.quiz_slug),
         )
-    rows = db.session.execute(statement, {"token": token, "user_id": user_id, "quiz_slug": quiz_slug}).all()
-    if not rows:
-        return None
-    voided = frozenset(question_id for _, _, question_id in rows if question_id is not None)
-    return HandIn(rows[0][0], voided, bool(rows[0][1]))
+        .where(*_OWNED_WHERE)
+    )
+
+
+_OWNED_WITH_VOIDED = _with_voided()
+
+
+def _owned_rows(statement: Select[Any], user_id: int, quiz_slug: str, token: str) -> list[Any]:
+    return list(db.session.execute(statement, {"token": token, "user_id": user_id, "quiz_slug": quiz_slug}))
+
+
+def _voided_in(rows: list[Any]) -> frozenset[str]:
+    return frozenset(row[1] for row in rows if row[1] is not None)
 
 
 def voided_question_ids(class_id: int | None, quiz_slug: str) -> frozenset[str]:

@@ -230,10 +230,12 @@ def _save(quiz: Quiz, token: str, for_script: bool) -> Response | tuple[str, int
 @login_required
 def review_attempt(slug: str, token: str) -> str | Response:
     quiz = _quiz_or_404(slug)
-    found = _attempt_or_404(quiz, token)
+    owned = attempts.attempt_with_voided(current_user.id, quiz.slug, token)
+    if owned is None:
+        abort(404)  # only the owner reaches an attempt
+    found, voided = owned
     if found.submitted_at is None:
         return redirect(url_for("quizzes.attempt", slug=slug, token=token))
-    voided = attempts.voided_question_ids(found.class_id, quiz.slug)
     return render_template(
         "quizzes/review.html",
         quiz=quiz,

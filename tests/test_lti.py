@@ -14,7 +14,7 @@ import jwt
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from course.core.content_store import catalog
 from course.core.extensions import db
@@ -284,6 +284,42 @@ def _student_takes_quiz(app: Flask, platform: Platform, answers_for=right_answer
     assert response.status_code == 302
     response.close()  # the score goes after the response
     return quiz, token
+
+
+def test_lti_a_grade_column_added_after_a_hand_in_gets_the_next_hand_in(app, platform):
+    """Without a grade column for the quiz in the class, a hand-in asks nothing about the platform
+    after it is stored; once the platform has the column, the next hand-in goes there at once."""
+    teacher_opens_course(app, platform)
+    with app.app_context():
+        quiz = catalog().quizzes[next(iter(catalog().lessons.values())).quiz]
+        engine = db.engine
+    student = browser(app)
+    assert launch(student, platform).status_code == 302  # through a lesson link: no grade column
+    taker = QuizClient(_Tool(student))
+    token = taker.start_token(quiz.slug)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        taker.submit(quiz.slug, token, form_data(quiz, right_answers(quiz))).close()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    # The one look at the platform's grade columns is part of reading the attempt.
+    asked = [s for s in statements if "lti_resource_links" in s]
+    assert len(asked) == 1 and "quiz_attempts" in asked[0]
+    assert platform.recorded.scores == []
+    response = launch(student, platform, target=f"{TOOL}/quizzes/{quiz.slug}", lineitem=platform.lineitem_url(),
+                      resource_link_id="quiz-link")
+    assert response.status_code == 302
+    token = taker.start_token(quiz.slug)
+    response = taker.submit(quiz.slug, token, form_data(quiz, right_answers(quiz)))
+    assert response.status_code == 302
+    response.close()  # the score goes after the response
+    [score] = platform.recorded.scores
+    assert score["userId"] == "student-1" and score["scoreGiven"] == quiz.max_score
 
 
 class _Tool:

@@ -378,6 +378,27 @@ def test_voided_question_shows_in_the_students_review(app, auth, quiz):
 
 
 
+def test_two_questions_voided_before_the_hand_in_both_give_their_points(app, auth, quiz):
+    auth.make_user("docent", "teacher")
+    class_id, _ = auth.make_class("docent")
+    auth.make_user("sanne", "student")
+    auth.enrol("sanne", class_id)
+    single, truefalse = first_of_kind(quiz, "single"), first_of_kind(quiz, "truefalse")
+    auth.login("docent")
+    url = f"/quizzes/{quiz.slug}/classes/{class_id}"
+    for question in (single, truefalse):
+        assert auth.post(f"{url}/questions/{question.id}/void", token_from=url).status_code == 302
+    auth.logout()
+    auth.login("sanne")
+    answers = {**right_answers(quiz), single.id: wrong_option(single).id, truefalse.id: wrong_option(truefalse).id}
+    QuizClient(auth.client).take(quiz, answers)
+    [row] = attempt_rows(app)
+    assert row.score == quiz.max_score
+    with app.app_context():
+        items = db.session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == row.id)).all()
+        assert len(items) == len(quiz.questions)
+
+
 @pytest.mark.parametrize(
     ("score", "max_score", "shown", "passes"),
     [

@@ -13,8 +13,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, exists, select, update
 
 from ..core.content_store import catalog
 from ..core.extensions import db
@@ -25,6 +26,17 @@ from . import services
 log = logging.getLogger(__name__)
 CLAIM_FOR = timedelta(minutes=2)  # a worker that took a row and died gives it back after this
 MAX_BACKOFF = timedelta(hours=6)
+
+
+def has_grade_column(quiz_slug: str, class_id: Any) -> ColumnElement[bool]:
+    """SQL: the class (a value or the attempt's column) has a platform grade column for this quiz.
+    ``record`` has work only then; the hand-in asks this in its own statement (quizzes.events)."""
+    return exists().where(
+        LtiResourceLink.context_pk == LtiContext.id,
+        LtiContext.class_id == class_id,
+        LtiResourceLink.quiz_slug == quiz_slug,
+        LtiResourceLink.lineitem_url.is_not(None),
+    )
 
 
 def record(user_id: int, quiz_slug: str, class_id: int | None) -> list[int]:

@@ -53,7 +53,7 @@ def _setup(state: BlueprintSetupState) -> None:
     app.session_interface = embedded.EmbeddedAwareSessionInterface()
     app.after_request(_frame_policy)
     register_nav("lti.index", "Leerplatforms", "admin")
-    events.standing_changed.connect(_grade_changed)
+    events.listen(_grade_changed, needed_when=scores.has_grade_column)
 
 
 # --- the platform's frame --------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Select, Update, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.identity import Person
@@ -86,26 +86,82 @@ def attempts_used(user_id: int, quiz_slug: str) -> int:
     ) or 0
 
 
+# The statements a hand-in and its result page run, built once with parameters: building a
+# statement and its cache key costs more of the app's CPU than the database needs to run it.
+_QUIZ_SLUG = bindparam("quiz_slug")
+_OWNED_WHERE = (
+    QuizAttempt.token == bindparam("token"),
+    QuizAttempt.user_id == bindparam("user_id"),
+    QuizAttempt.quiz_slug == _QUIZ_SLUG,
+)
+_OWNED = select(QuizAttempt).where(*_OWNED_WHERE)
+_VOIDED = select(VoidedQuestion.question_id).where(
+    VoidedQuestion.class_id == bindparam("class_id"), VoidedQuestion.quiz_slug == _QUIZ_SLUG
+)
+_to_hand_in: dict[tuple[object, ...], Select[Any]] = {}
+
+
 def owned_attempt(user_id: int, quiz_slug: str, token: str) -> QuizAttempt | None:
     """The attempt with this token, only when it is this person's attempt of this quiz."""
-    return db.session.scalar(
-        select(QuizAttempt).where(
-            QuizAttempt.token == token, QuizAttempt.user_id == user_id, QuizAttempt.quiz_slug == quiz_slug
+    return db.session.scalar(_OWNED, {"token": token, "user_id": user_id, "quiz_slug": quiz_slug})
+
+
+@dataclass(frozen=True)
+class HandIn:
+    """An attempt about to be handed in, with what grading and storing it need to know."""
+
+    attempt: QuizAttempt
+    voided: frozenset[str]  # questions voided for the attempt's class
+    heard: bool  # does any feature listen for this hand-in (quizzes.events)?
+
+
+def attempt_to_hand_in(user_id: int, quiz_slug: str, token: str) -> HandIn | None:
+    """Like ``owned_attempt``, with the questions voided for its class and whether any feature
+    listens for its hand-in (a platform grade column for its class), read in the same statement."""
+    listening = events.listeners()
+    statement = _to_hand_in.get(listening)
+    if statement is None:
+        _to_hand_in.clear()
+        statement = _to_hand_in[listening] = _with_voided(events.interest(_QUIZ_SLUG, QuizAttempt.class_id))
+    rows = _owned_rows(statement, user_id, quiz_slug, token)
+    return HandIn(rows[0][0], _voided_in(rows), bool(rows[0][2])) if rows else None
+
+
+def attempt_with_voided(user_id: int, quiz_slug: str, token: str) -> tuple[QuizAttempt, frozenset[str]] | None:
+    """``owned_attempt`` and the questions voided for its class (for its review), in one statement."""
+    rows = _owned_rows(_OWNED_WITH_VOIDED, user_id, quiz_slug, token)
+    return (rows[0][0], _voided_in(rows)) if rows else None
+
+
+def _with_voided(*extra: Any) -> Select[Any]:
+    """Rows of the owner's attempt, a question voided for its class and ``extra`` columns: one row
+    per voided question, or one row when there is none."""
+    return (
+        select(QuizAttempt, VoidedQuestion.question_id, *extra)
+        .outerjoin(
+            VoidedQuestion,
+            (VoidedQuestion.class_id == QuizAttempt.class_id) & (VoidedQuestion.quiz_slug == QuizAttempt.quiz_slug),
         )
+        .where(*_OWNED_WHERE)
     )
+
+
+_OWNED_WITH_VOIDED = _with_voided()
+
+
+def _owned_rows(statement: Select[Any], user_id: int, quiz_slug: str, token: str) -> list[Any]:
+    return list(db.session.execute(statement, {"token": token, "user_id": user_id, "quiz_slug": quiz_slug}))
+
+
+def _voided_in(rows: list[Any]) -> frozenset[str]:
+    return frozenset(row[1] for row in rows if row[1] is not None)
 
 
 def voided_question_ids(class_id: int | None, quiz_slug: str) -> frozenset[str]:
     """Questions voided for the class an attempt was made in: only its attempts get those points."""
     if class_id is None:
         return frozenset()
-    return frozenset(
-        db.session.scalars(
-            select(VoidedQuestion.question_id).where(
-                VoidedQuestion.class_id == class_id, VoidedQuestion.quiz_slug == quiz_slug
-            )
-        )
-    )
+    return frozenset(db.session.scalars(_VOIDED, {"class_id": class_id, "quiz_slug": quiz_slug}))
 
 
 def voided_in_class(class_id: int, quiz_slug: str) -> set[str]:
@@ -181,46 +237,73 @@ def submit_attempt(user_id: int, token: str, quiz: Quiz, answers: Mapping[str, A
     return store_submission(user_id, token, quiz, answers, grade_submission(class_id, quiz, answers))
 
 
-def grade_submission(class_id: int | None, quiz: Quiz, answers: Mapping[str, Any]) -> AttemptResult:
-    """The grade of these answers in the attempt's class (questions voided there count for nothing).
+def grade_submission(
+    class_id: int | None, quiz: Quiz, answers: Mapping[str, Any], voided: frozenset[str] | None = None
+) -> AttemptResult:
+    """The grade of these answers in the attempt's class (questions voided there count for nothing;
+    ``voided``: those questions when read already, see ``attempt_to_hand_in``).
     Only reads: a web request grades before it takes SQLite's write lock."""
-    return grade_attempt(quiz, answers, voided_question_ids(class_id, quiz.slug))
+    if voided is None:
+        voided = voided_question_ids(class_id, quiz.slug)
+    return grade_attempt(quiz, answers, voided)
+
+
+_HAND_IN: Update = (
+    update(QuizAttempt)
+    .where(
+        QuizAttempt.token == bindparam("attempt_token"),
+        QuizAttempt.user_id == bindparam("owner_id"),
+        QuizAttempt.submitted_at.is_(None),
+    )
+    # Parameter names differ from the columns': SQLAlchemy keeps those for itself.
+    .values(
+        submitted_at=bindparam("now"),
+        answers=bindparam("given_answers"),
+        score=bindparam("graded_score"),
+        max_score=bindparam("graded_max"),
+        quiz_version=bindparam("graded_version"),
+        saved_answers=None,  # the submitted answers take their place
+    )
+    .returning(QuizAttempt.id, QuizAttempt.class_id)
+)
+_ITEMS = insert(AttemptItem.__table__)
 
 
 def store_submission(
-    user_id: int, token: str, quiz: Quiz, answers: Mapping[str, Any], result: AttemptResult
+    user_id: int, token: str, quiz: Quiz, answers: Mapping[str, Any], result: AttemptResult, heard: bool = True
 ) -> bool:
     """Store graded answers; False when this token was submitted before (nothing changes).
 
     ``quiz`` is the version the student had on screen and the file holds now (the submit view
     makes sure of both; docs/authoring.md); it is stored with the grade, also when the attempt was
-    started on an earlier version.
+    started on an earlier version. ``heard``: False when ``attempt_to_hand_in`` found that no
+    feature listens for this hand-in; then none is told.
     """
     # One conditional UPDATE decides whether this is the first submit; RETURNING hands back what
     # the items need, so no second look at the row.
     stored = db.session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.token == token, QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_(None))
-        .values(
-            submitted_at=utcnow(),
-            answers=dict(answers),
-            score=round_score(result.score),
-            max_score=result.max_score,
-            quiz_version=quiz.version,
-            saved_answers=None,  # the submitted answers take their place
-        )
-        .returning(QuizAttempt.id, QuizAttempt.class_id),
+        _HAND_IN,
+        {
+            "attempt_token": token,
+            "owner_id": user_id,
+            "now": utcnow(),
+            "given_answers": dict(answers),
+            "graded_score": round_score(result.score),
+            "graded_max": result.max_score,
+            "graded_version": quiz.version,
+        },
         execution_options={"synchronize_session": False},
     ).first()
     if stored is None:
         db.session.rollback()
         return False
     attempt_id, class_id = stored
-    # All items in one INSERT, straight to the table: the ORM's unit of work would cost more here
-    # than the statement itself.
-    db.session.execute(insert(AttemptItem), item_values(attempt_id, quiz, result))
+    # All items in one INSERT, straight to the table: the ORM's unit of work, and even its bulk
+    # insert, would cost more here than the statement itself.
+    db.session.execute(_ITEMS, item_values(attempt_id, quiz, result))
     db.session.commit()
-    events.announce(quiz.slug, [(user_id, class_id)])
+    if heard:
+        events.announce(quiz.slug, [(user_id, class_id)])
     return True
 
 

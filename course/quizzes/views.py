@@ -161,7 +161,10 @@ def submit(slug: str, token: str) -> str | Response | tuple[str, int] | tuple[st
     # Checking and grading only read: a whole class submitting in the same second then queues
     # for SQLite's write lock just for the few rows each submit writes.
     with db.reading():
-        found = _attempt_or_404(quiz, token)
+        hand_in = attempts.attempt_to_hand_in(current_user.id, quiz.slug, token)
+        if hand_in is None:
+            abort(404)  # only the owner reaches an attempt
+        found = hand_in.attempt
         if found.submitted_at is not None:
             # A double click, the back button or a second tab: the first submit already counted.
             return redirect(review_url)
@@ -192,12 +195,12 @@ def submit(slug: str, token: str) -> str | Response | tuple[str, int] | tuple[st
             )
         else:
             page = None
-            result = attempts.grade_submission(found.class_id, quiz, answers)
+            result = attempts.grade_submission(found.class_id, quiz, answers, voided=hand_in.voided)
     if page is not None:
         # "Go back and answer" finds the choices back on the quiz page.
         attempts.save_answers(current_user.id, token, on_screen)
         return page
-    if attempts.store_submission(current_user.id, token, quiz, answers, result):
+    if attempts.store_submission(current_user.id, token, quiz, answers, result, heard=hand_in.heard):
         flash("Je antwoorden zijn ingeleverd. Hieronder zie je wat goed ging en wat niet.", "success")
     return redirect(review_url)
 
@@ -227,10 +230,12 @@ def _save(quiz: Quiz, token: str, for_script: bool) -> Response | tuple[str, int
 @login_required
 def review_attempt(slug: str, token: str) -> str | Response:
     quiz = _quiz_or_404(slug)
-    found = _attempt_or_404(quiz, token)
+    owned = attempts.attempt_with_voided(current_user.id, quiz.slug, token)
+    if owned is None:
+        abort(404)  # only the owner reaches an attempt
+    found, voided = owned
     if found.submitted_at is None:
         return redirect(url_for("quizzes.attempt", slug=slug, token=token))
-    voided = attempts.voided_question_ids(found.class_id, quiz.slug)
     return render_template(
         "quizzes/review.html",
         quiz=quiz,

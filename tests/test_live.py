@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from course import create_app
 from course.accounts import passwords
@@ -133,6 +133,27 @@ def test_live_an_unknown_option_is_not_stored(app, world):
     session = start_live(app, world, as_role(app, "owner"))
     student = as_role(app, "student")
     assert vote(student, session.room_code, 0, "bestaat-niet").status_code == 409
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LiveAnswer)) == 0
+
+
+def test_live_a_vote_that_crosses_the_reveal_is_refused(app, world, monkeypatch):
+    """The vote is checked before its write; a reveal in between still makes it too late."""
+    teacher = as_role(app, "owner")
+    session = start_live(app, world, teacher)
+    student = as_role(app, "student")
+    checked_choice = sessions.checked_choice
+
+    def reveal_right_after_the_check(*args):
+        choice = checked_choice(*args)
+        with db.engine.begin() as other_worker:
+            other_worker.execute(update(LiveSession).where(LiveSession.id == session.id).values(revealed=True))
+        return choice
+
+    monkeypatch.setattr(sessions, "checked_choice", reveal_right_after_the_check)
+    response = vote(student, session.room_code, 0, first_options(app, session)[0])
+    assert response.status_code == 409
+    assert "De uitslag is al getoond" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LiveAnswer)) == 0
 

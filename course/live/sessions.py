@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Integer, and_, bindparam, delete, func, select, text, update
 from sqlalchemy.engine import Engine
 
 from ..content.catalog import Catalog
@@ -30,6 +30,10 @@ QUESTION_KINDS = ("single", "truefalse", "multiple")
 
 class LiveError(Exception):
     """Why an action cannot be done now, in Dutch for the person who tried."""
+
+
+MOVED_ON = "De klas is al bij een andere stelling. Kijk op het bord."
+REVEALED = "De uitslag is al getoond. Je kunt niet meer kiezen bij deze stelling."
 
 
 @dataclass(frozen=True)
@@ -146,13 +150,43 @@ def for_student(student_id: int, catalog: Catalog) -> LiveSession | None:
     )
 
 
-def is_member(session: LiveSession, student_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(Enrolment.id).where(Enrolment.class_id == session.class_id, Enrolment.student_id == student_id)
-        )
-        is not None
+@dataclass(frozen=True)
+class Seat:
+    """A running room as one person sees it: is the person in the room's class, and what did
+    they choose for the item on the board."""
+
+    session: LiveSession
+    member: bool
+    chosen: list[str]
+
+
+# Built once: a class answering at once loads this sixty times in a few seconds, and building
+# the statement costs about as much as running it.
+_SEAT = (
+    select(LiveSession, Enrolment.id, LiveAnswer.choice)
+    .outerjoin(
+        Enrolment, and_(Enrolment.class_id == LiveSession.class_id, Enrolment.student_id == bindparam("user_id"))
     )
+    .outerjoin(
+        LiveAnswer,
+        and_(
+            LiveAnswer.session_id == LiveSession.id,
+            LiveAnswer.position == LiveSession.position,
+            LiveAnswer.user_id == bindparam("user_id"),
+        ),
+    )
+    .where(LiveSession.room_code == bindparam("code"), LiveSession.ended_at.is_(None))
+    .limit(1)
+)
+
+
+def seat(code: str, user_id: int, catalog: Catalog) -> Seat | None:
+    """The running session of a room code with the person's membership and answer, in one query."""
+    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())[:ROOM_LENGTH]
+    row = db.session.execute(_SEAT, {"code": code, "user_id": user_id}).first()
+    if row is None or running(row[0], catalog) is None:
+        return None
+    return Seat(row[0], row[1] is not None, list(row[2] or []))
 
 
 # Built once: every phone polls this every two seconds, and building the statement costs more than
@@ -185,36 +219,54 @@ def _bump(session: LiveSession, **values: object) -> None:
     db.session.refresh(session)
 
 
-def answer(session: LiveSession, student_id: int, position: int, choice: list[str], item: Item) -> None:
-    if position != session.position:
-        raise LiveError("De klas is al bij een andere stelling. Kijk op het bord.")
-    if session.revealed:
-        raise LiveError("De uitslag is al getoond. Je kunt niet meer kiezen bij deze stelling.")
+def closed_reason(session: LiveSession, position: int) -> str | None:
+    """Why the session takes no answer for ``position`` now, or None while it does."""
+    if session.ended_at is not None or position != session.position:
+        return MOVED_ON
+    return REVEALED if session.revealed else None
+
+
+def checked_choice(session: LiveSession, position: int, choice: list[str], item: Item) -> list[str]:
+    """The choice as it will be stored, or why the session does not take it now."""
+    reason = closed_reason(session, position)
+    if reason is not None:
+        raise LiveError(reason)
     known = {option.id for option in item.options}
     choice = list(dict.fromkeys(c for c in choice if c in known))
     if not choice or (len(choice) > 1 and not item.multiple):
         raise LiveError("Kies een van de antwoorden.")
-    existing = db.session.scalar(
-        select(LiveAnswer).where(
-            LiveAnswer.session_id == session.id, LiveAnswer.position == position, LiveAnswer.user_id == student_id
-        )
-    )
-    if existing is None:
-        db.session.add(LiveAnswer(session_id=session.id, position=position, user_id=student_id, choice=choice))
-    else:
-        existing.choice = choice
+    return choice
+
+
+def store_answer(session_id: int, student_id: int, position: int, choice: list[str]) -> bool:
+    """Store or replace a checked answer in one statement, only while the session is still at
+    ``position``, unrevealed and running: the check read the session before this transaction, and
+    the teacher may have moved on since (then False). On SQLite this transaction is all a vote
+    holds the write lock for, so thirty phones answering at once barely wait for each other."""
+    stored = db.session.execute(
+        _STORE_ANSWER,
+        {"session_id": session_id, "position": position, "user_id": student_id, "choice": choice, "now": utcnow()},
+    ).rowcount
     db.session.commit()
+    return bool(stored)
 
 
-def own_answer(session: LiveSession, student_id: int) -> list[str]:
-    found = db.session.scalar(
-        select(LiveAnswer.choice).where(
-            LiveAnswer.session_id == session.id,
-            LiveAnswer.position == session.position,
-            LiveAnswer.user_id == student_id,
-        )
-    )
-    return list(found or [])
+# One statement for SQLite and PostgreSQL alike, written out because SQLAlchemy does not cache
+# the compiled form of its dialect-specific upserts, and compiling it costs more than running it.
+_STORE_ANSWER = text(
+    "INSERT INTO live_answers (session_id, position, user_id, choice, answered_at) "
+    "SELECT :session_id, :position, :user_id, :choice, :now "
+    "WHERE EXISTS (SELECT 1 FROM live_sessions WHERE live_sessions.id = :session_id "
+    "AND live_sessions.position = :position AND NOT live_sessions.revealed AND live_sessions.ended_at IS NULL) "
+    "ON CONFLICT (session_id, position, user_id) "
+    "DO UPDATE SET choice = excluded.choice, answered_at = excluded.answered_at"
+).bindparams(
+    bindparam("session_id", type_=Integer()),
+    bindparam("position", type_=Integer()),
+    bindparam("user_id", type_=Integer()),
+    bindparam("choice", type_=LiveAnswer.__table__.c.choice.type),
+    bindparam("now", type_=LiveAnswer.__table__.c.answered_at.type),
+)
 
 
 def answered(session: LiveSession) -> int:

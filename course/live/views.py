@@ -185,55 +185,64 @@ def join() -> str | Response:
     return render_template("live/join.html", form=form)
 
 
-def _member_session(code: str) -> LiveSession:
-    return _admit_member(sessions.by_code(code, catalog()))
-
-
-def _admit_member(session: LiveSession | None) -> LiveSession:
-    if session is None:
+def _student_seat(room: str) -> sessions.Seat:
+    seat = sessions.seat(room, current_user.id, catalog())
+    if seat is None:
         abort(404)
-    if not current_user.is_student or not sessions.is_member(session, current_user.id):
+    _admit(seat)
+    return seat
+
+
+def _admit(seat: sessions.Seat) -> None:
+    if not current_user.is_student or not seat.member:
         abort(403)
-    return session
 
 
 @bp.get("/r/<room>")
 @login_required
 def room(room: str) -> str | Response:
-    session = sessions.by_code(room, catalog())
-    if session is None:
+    seat = sessions.seat(room, current_user.id, catalog())
+    if seat is None:
         return render_template("live/ended.html"), 404
     if current_user.is_staff and not current_user.is_student:
-        return redirect(url_for("live.control", session_id=session.id))
-    return _student_page(_admit_member(session))
+        return redirect(url_for("live.control", session_id=seat.session.id))
+    _admit(seat)
+    return _student_page(seat)
 
 
 @bp.post("/r/<room>/answer")
 @login_required
 def answer(room: str) -> Response | tuple[str, int]:
-    session = _member_session(room)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    item = _current(session)
-    if item is None:
-        abort(404)
-    room_code = session.room_code  # the commit below expires the session; this saves a reload
-    try:
-        sessions.answer(session, current_user.id, request.form.get("position", type=int, default=-1),
-                        request.form.getlist("choice"), item)
-    except sessions.LiveError as err:
-        return _student_page(session, error=str(err)), 409
+    position = request.form.get("position", type=int, default=-1)
+    # Everything up to the one write only reads: a class answering at once then queues for
+    # SQLite's write lock just for the statement that stores each answer.
+    with db.reading():
+        seat = _student_seat(room)
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        item = _current(seat.session)
+        if item is None:
+            abort(404)
+        try:
+            choice = sessions.checked_choice(seat.session, position, request.form.getlist("choice"), item)
+        except sessions.LiveError as err:
+            return _student_page(seat, error=str(err)), 409
+        session_id, room_code = seat.session.id, seat.session.room_code
+    if not sessions.store_answer(session_id, current_user.id, position, choice):
+        with db.reading():  # the teacher moved on or revealed between the check and the write
+            seat = _student_seat(room)
+            return _student_page(seat, error=sessions.closed_reason(seat.session, position) or sessions.MOVED_ON), 409
     return redirect(url_for("live.room", room=room_code))
 
 
-def _student_page(session: LiveSession, error: str | None = None) -> str:
+def _student_page(seat: sessions.Seat, error: str | None = None) -> str:
+    session = seat.session
     return render_template(
         "live/student.html",
         session=session,
         item=_current(session),
-        chosen=sessions.own_answer(session, current_user.id),
+        chosen=seat.chosen,
         counts=sessions.spread(session) if session.revealed else None,
-        action=ActionForm(),
         error=error,
     )
 

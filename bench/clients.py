@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import http.client
+import random
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -90,13 +92,47 @@ def post_form(url: str, form: Mapping[str, Any], browser: requests.Session) -> i
         connection.close()
 
 
-def at_once(count: int, action: Callable[[int], Any]) -> list[tuple[float, Any]]:
-    """Run ``action(i)`` for i in range(count) in as many threads, released together by a barrier;
-    returns (seconds taken, result) per call."""
+def post_form_and_follow(url: str, form: Mapping[str, Any], browser: requests.Session) -> int:
+    """``post_form``, then GET the page it redirects to on the same connection with the cookies the
+    POST set, as a browser does; returns the status of the page the student ends on."""
+    parts = urlsplit(url)
+    cookies = {cookie.name: cookie.value for cookie in browser.cookies}
+    agent = str(browser.headers["User-Agent"])
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=60)
+
+    def send(method: str, path: str, body: str | None = None) -> http.client.HTTPResponse:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()), "User-Agent": agent}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        for header in response.msg.get_all("Set-Cookie") or []:
+            jar = SimpleCookie(header)
+            cookies.update({name: morsel.value for name, morsel in jar.items()})
+        return response
+
+    try:
+        response = send("POST", parts.path, urlencode(form, doseq=True))
+        location = response.getheader("Location")
+        if response.status not in (301, 302, 303) or not location:
+            return response.status
+        return send("GET", urlsplit(location).path).status
+    finally:
+        connection.close()
+
+
+def at_once(count: int, action: Callable[[int], Any], spread: float = 0.0) -> list[tuple[float, Any]]:
+    """Run ``action(i)`` for i in range(count) in as many threads, released together by a barrier
+    (each after its own random wait within ``spread`` seconds, when given); returns (seconds taken,
+    result) per call."""
     barrier = threading.Barrier(count)
+    waits = [random.uniform(0, spread) for _ in range(count)]
 
     def run(i: int) -> tuple[float, Any]:
         barrier.wait()
+        if waits[i]:
+            time.sleep(waits[i])
         started = time.perf_counter()
         try:
             result = action(i)

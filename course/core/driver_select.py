@@ -60,7 +60,10 @@ class DriverSelect:
 
     def first(self, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row (as a tuple of converted values), or None."""
-        connection = db.session.connection()
+        return self.first_on(db.session.connection(), values)
+
+    def first_on(self, connection: Connection, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """``first`` on a connection of one's own (outside the ORM session)."""
         if _observed(connection):
             row = connection.execute(self.statement, dict(values)).first()
             return tuple(row) if row is not None else None

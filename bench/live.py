@@ -144,8 +144,11 @@ def run(quick: bool) -> dict[str, object]:
                 poll, health = poll_rps(base, code, 2.0 if quick else 5.0)
                 polls.append(poll)
                 healths.append(health)
-                votes.append(percentile(vote_round(base, students, code, r, spread=1.0), 0.95))
-                at_once_votes.append(percentile(vote_round(base, students, code, r, spread=0.0), 0.95))
+                # Both rounds vote on one statement: the second changes answers. Alternate which
+                # goes first, so neither figure is always the one of changed answers.
+                for spread in (1.0, 0.0) if r % 2 == 0 else (0.0, 1.0):
+                    p95 = percentile(vote_round(base, students, code, r, spread=spread), 0.95)
+                    (votes if spread else at_once_votes).append(p95)
                 reveals.append(reveal_ms(base, teacher, session_id, code, CLASS_SIZE))
                 _act(base, teacher, session_id, "next")
     return {

@@ -18,7 +18,7 @@ from course.core.extensions import db
 from course.live import sessions
 from course.models import LiveAnswer, LiveSession, LiveTotal
 
-from .conftest import csrf_token
+from .conftest import csrf_token, sqlite_only
 from .security_support import CHEAP_HASHER, USERS, World, build_world, log_in
 
 
@@ -321,3 +321,20 @@ def test_live_statement_rules_give_a_path_line_message(tmp_path, case):
 
 def test_live_a_lesson_without_statements_is_a_problem(tmp_path):
     assert any("heeft nog geen stellingen" in p for p in _load(tmp_path, None))
+
+
+@sqlite_only  # SQLite calls a missing table an OperationalError, as it does a locked or lost file
+def test_live_poll_during_a_database_error_gets_the_error_page_not_a_crash(app, client):
+    """The poll's fast path reads on the driver's cursor; a database error there must reach the
+    app's own error page (503 with the security headers), as every other page's would."""
+    from sqlalchemy import text
+
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text("ALTER TABLE live_sessions RENAME TO live_sessions_away"))
+    try:
+        response = client.get("/live/r/ABCDEF/state.json")
+        assert response.status_code == 503
+        assert "Content-Security-Policy" in response.headers
+    finally:
+        with app.app_context(), db.engine.begin() as connection:
+            connection.execute(text("ALTER TABLE live_sessions_away RENAME TO live_sessions"))

@@ -336,3 +336,36 @@ def test_leak_nothing_restarts_when_the_one_who_left_never_counted(app, coach, c
     before = shown(client, cohort_id)
     assert as_user(app, "kijker").post(f"/trainer/cohorts/{cohort_id}/leave", token_from=JOIN).status_code == 302
     assert shown(client, cohort_id) == before
+
+
+def test_leak_a_trainer_made_admin_sees_the_same_figures_as_before(app, auth, client):
+    """An admin sees every cohort. Were figures released per viewer, a trainer's promotion would
+    replay other trainers' cohorts into their history and could release a set one person away from
+    one they noted as trainer. The release is the same for every viewer, so nothing moves."""
+    auth.make_user("coach", "trainer")
+    auth.make_user("collega-trainer", "trainer")
+    other_cohort, other_code = make_cohort(as_user(app, "collega-trainer"), "Groep nul")
+    moment = utcnow() + timedelta(minutes=1)
+    for k, name in enumerate(("x1", "x2", "a1", "a2", "a3")):
+        auth.make_user(name, "teacher")
+        join(app, name, other_code)
+        scan_at(app, user_id(app, name), member_answers(app, k), moment)
+    coach = as_user(app, "coach")
+    own_cohort, own_code = make_cohort(coach, "Groep een")
+    for name in ("a1", "a2", "a3"):
+        join(app, name, own_code)
+    for k, name in enumerate(("y1", "y2")):
+        auth.make_user(name, "teacher")
+        join(app, name, own_code)
+        scan_at(app, user_id(app, name), member_answers(app, 5 + k), moment + timedelta(minutes=1))
+    auth.make_user("p", "teacher")
+    join(app, "p", own_code)
+    with app.app_context():
+        extreme = {sid: EXTREME for sid in catalog().tpack.statement_ids}
+    scan_at(app, user_id(app, "p"), extreme, moment + timedelta(minutes=2))
+    as_trainer = shown(coach.client, own_cohort)
+    with app.app_context():
+        db.session.get(User, user_id(app, "coach")).is_admin = True
+        db.session.commit()
+    assert shown(coach.client, own_cohort) == as_trainer
+    assert shown(coach.client, other_cohort)[1] is not None  # the admin does see the other cohort

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
 
@@ -68,12 +69,18 @@ class DriverSelect:
             row = connection.execute(self.statement, dict(values)).first()
             return tuple(row) if row is not None else None
         compiled = self._compiled_for(connection.dialect)
-        cursor = connection.connection.cursor()
+        parameters = compiled.parameters(values)
+        driver_error = connection.dialect.loaded_dbapi.Error
         try:
-            cursor.execute(compiled.sql, compiled.parameters(values))
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(compiled.sql, parameters)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        except driver_error as err:
+            # Raised as SQLAlchemy raises it, so callers and the error pages see one kind of error.
+            raise DBAPIError.instance(compiled.sql, parameters, err, driver_error) from err
         return compiled.convert(tuple(row)) if row is not None else None
 
     def _compiled_for(self, dialect: Dialect) -> _Compiled:

@@ -248,30 +248,39 @@ def store_answer(session_id: int, student_id: int, position: int, choice: list[s
     ``position``, unrevealed and running: the check read the session before this transaction, and
     the teacher may have moved on since (then False). On SQLite this transaction is all a vote
     holds the write lock for, so thirty phones answering at once barely wait for each other."""
+    statement = _STORE_ANSWER_LOCKED if db.session.get_bind().dialect.name == "postgresql" else _STORE_ANSWER
     stored = db.session.execute(
-        _STORE_ANSWER,
+        statement,
         {"session_id": session_id, "position": position, "user_id": student_id, "choice": choice, "now": utcnow()},
     ).rowcount
     db.session.commit()
     return bool(stored)
 
 
-# One statement for SQLite and PostgreSQL alike, written out because SQLAlchemy does not cache
-# the compiled form of its dialect-specific upserts, and compiling it costs more than running it.
-_STORE_ANSWER = text(
+# Written out because SQLAlchemy does not cache the compiled form of its dialect-specific upserts,
+# and compiling it costs more than running it.
+_STORE_ANSWER_SQL = (
     "INSERT INTO live_answers (session_id, position, user_id, choice, answered_at) "
     "SELECT :session_id, :position, :user_id, :choice, :now "
     "WHERE EXISTS (SELECT 1 FROM live_sessions WHERE live_sessions.id = :session_id "
-    "AND live_sessions.position = :position AND NOT live_sessions.revealed AND live_sessions.ended_at IS NULL) "
+    "AND live_sessions.position = :position AND NOT live_sessions.revealed AND live_sessions.ended_at IS NULL"
+    "{lock}) "
     "ON CONFLICT (session_id, position, user_id) "
     "DO UPDATE SET choice = excluded.choice, answered_at = excluded.answered_at"
-).bindparams(
+)
+_STORE_ANSWER_PARAMETERS = (
     bindparam("session_id", type_=Integer()),
     bindparam("position", type_=Integer()),
     bindparam("user_id", type_=Integer()),
     bindparam("choice", type_=LiveAnswer.__table__.c.choice.type),
     bindparam("now", type_=LiveAnswer.__table__.c.answered_at.type),
 )
+# SQLite: the vote's write transaction already excludes the teacher's. PostgreSQL: the check
+# shares the session's row lock, so a reveal, a next or an end in flight is waited for and the
+# check then reads the row as it was committed; an answer can never land after the end has
+# counted and deleted the answers.
+_STORE_ANSWER = text(_STORE_ANSWER_SQL.format(lock="")).bindparams(*_STORE_ANSWER_PARAMETERS)
+_STORE_ANSWER_LOCKED = text(_STORE_ANSWER_SQL.format(lock=" FOR SHARE")).bindparams(*_STORE_ANSWER_PARAMETERS)
 
 
 def answered(session: LiveSession) -> int:
@@ -312,6 +321,10 @@ def step(session: LiveSession, delta: int) -> None:
 
 def end(session: LiveSession, catalog: Catalog) -> None:
     """Keep the totals per option for the class; delete every answer, and with it who gave it."""
+    # Lock the session's row first (PostgreSQL; SQLite's write transaction does this already): a
+    # vote in flight then either lands before the answers are counted or sees the end.
+    db.session.execute(select(LiveSession.id).where(LiveSession.id == session.id).with_for_update())
+    db.session.refresh(session)
     if session.ended_at is not None:
         return
     for position, key in enumerate(session.items):

@@ -38,9 +38,11 @@ from .teacher_track import (
     TpackReleaseBreak,
     TpackScan,
     cohort_in_figures,
-    has_completed_scan,
+    counted_in_figures,
+    has_counted_scan,
     in_cohort_figures,
     new_invite_code,
+    scan_in_figures,
 )
 
 __all__ = [
@@ -90,8 +92,10 @@ __all__ = [
     "User",
     "VoidedQuestion",
     "cohort_in_figures",
-    "has_completed_scan",
+    "counted_in_figures",
+    "has_counted_scan",
     "in_cohort_figures",
+    "scan_in_figures",
     "new_invite_code",
     "new_join_code",
     "utcnow",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Date, ForeignKey, Integer, String, UniqueConstraint, exists
+from sqlalchemy import ColumnElement, Date, ForeignKey, Integer, String, UniqueConstraint, exists, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -61,21 +61,34 @@ class TpackReleaseBreak(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-def has_completed_scan(user_id: int) -> ColumnElement[bool]:
-    return exists().where(TpackScan.teacher_id == user_id, TpackScan.completed_at.is_not(None))
+def counted_in_figures() -> ColumnElement[bool]:
+    """The scans cohort figures count: completed after the latest restart (all completed ones
+    when there was none). Asked inside the statement that reads the scans, so a restart committed
+    between two statements of one page can never pair the old scans with the new restart."""
+    latest = select(func.max(TpackReleaseBreak.created_at)).scalar_subquery()
+    return TpackScan.completed_at.is_not(None) & or_(latest.is_(None), TpackScan.completed_at > latest)
+
+
+def has_counted_scan(user_id: int) -> ColumnElement[bool]:
+    return exists().where(TpackScan.teacher_id == user_id, counted_in_figures())
+
+
+def scan_in_figures(scan_id: int) -> ColumnElement[bool]:
+    """Whether this scan feeds cohort figures: counted, and its owner is in at least one cohort."""
+    return exists().where(
+        TpackScan.id == scan_id, counted_in_figures(), CohortMember.user_id == TpackScan.teacher_id
+    )
 
 
 def in_cohort_figures(user_id: int) -> ColumnElement[bool]:
-    """Whether a person's data feed cohort figures: a completed scan and at least one cohort."""
-    return has_completed_scan(user_id) & exists().where(CohortMember.user_id == user_id)
+    """Whether a person's data feed cohort figures: a counted scan and at least one cohort."""
+    return has_counted_scan(user_id) & exists().where(CohortMember.user_id == user_id)
 
 
 def cohort_in_figures(cohort_id: int) -> ColumnElement[bool]:
-    """Whether a cohort's figures rest on anyone: a member with a completed scan."""
+    """Whether a cohort's figures rest on anyone: a member with a counted scan."""
     return exists().where(
-        CohortMember.cohort_id == cohort_id,
-        TpackScan.teacher_id == CohortMember.user_id,
-        TpackScan.completed_at.is_not(None),
+        CohortMember.cohort_id == cohort_id, TpackScan.teacher_id == CohortMember.user_id, counted_in_figures()
     )
 
 

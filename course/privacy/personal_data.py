@@ -262,8 +262,8 @@ def data_categories(
             "welke versie van de vragenlijst je invulde, en je gemiddelde per domein.",
             "Voor je eigen groei als docent, nooit voor beoordeling.",
             f"Alleen jij. Een trainer of beheerder ziet alleen gemiddelden van een groep van minstens {min_group} "
-            "mensen, en alleen als die cijfers met minstens zoveel mensen verschillen van alle cijfers die die "
-            "persoon al kon zien. Er is geen lijst van wie de scan heeft gedaan.",
+            "mensen, en alleen als die cijfers met minstens zoveel mensen verschillen van alle groepscijfers die "
+            "eerder te zien waren. Er is geen lijst van wie de scan heeft gedaan.",
             "Tot je een scan zelf verwijdert (met de knop Scan verwijderen bij de uitslag) of je account wordt "
             "verwijderd.",
             "keep",

@@ -35,7 +35,7 @@ def listen(receiver: Callable[..., Any], needed_when: Condition) -> None:
 
 def listeners() -> tuple[object, ...]:
     """Who listens now: a statement built with ``interest`` holds while this stays the same."""
-    return (*_conditions.items(), len(standing_changed.receivers))
+    return (*_conditions.items(), *standing_changed.receivers)  # receivers: the ids of who is connected
 
 
 def interest(quiz_slug: Any, class_id: Any) -> ColumnElement[bool]:

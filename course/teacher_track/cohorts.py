@@ -3,9 +3,9 @@ the cohort's TPACK aggregates and the reach of each trainer.
 
 The aggregates are the only way TPACK numbers leave a teacher's own pages, and they go through
 ``cohort_aggregate`` with the configured minimum group size: below it there are no numbers.
-``ViewerRelease`` decides per viewer which sets of scans may be shown, so no two figures that
-viewer can see (Begin and Nu, one cohort and another, before and after) differ by fewer people
-than the minimum group.
+``FigureRelease`` decides which sets of scans may be shown, once for all cohorts and every
+viewer, so no two figures anyone can see (Begin and Nu, one cohort and another, before and after,
+as a trainer or later as an admin) differ by fewer people than the minimum group.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import date, datetime
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import Select, delete, func, or_, select, true
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.identity import Person
@@ -34,10 +34,10 @@ from ..models import (
     Enrolment,
     SchoolClass,
     TpackAnswer,
-    TpackReleaseBreak,
     TpackScan,
     User,
-    has_completed_scan,
+    counted_in_figures,
+    has_counted_scan,
     new_invite_code,
 )
 from ..privacy.cohort_figures_restart import restart_cohort_figures
@@ -186,7 +186,7 @@ def remove_member(cohort: Cohort, user_id: int, actor: Person | None = None) -> 
         delete(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id)
     )
     removed = bool(getattr(result, "rowcount", 0))
-    if removed and db.session.scalar(select(has_completed_scan(user_id))):
+    if removed and db.session.scalar(select(has_counted_scan(user_id))):
         restart_cohort_figures()
     if removed and actor is not None and actor.id != user_id:
         audit.record(actor, "cohort.remove_member", "user", user_id, cohort_id=cohort.id)
@@ -224,15 +224,17 @@ def differing_people(a: Contribution, b: Contribution) -> int:
     return sum(1 for member in a.keys() | b.keys() if a.get(member) != b.get(member))
 
 
-class ViewerRelease:
-    """Which scans each column one viewer sees is computed from.
+class FigureRelease:
+    """Which scans each column is computed from.
 
-    One rule for every column the viewer can see (Begin and Nu of each of their cohorts, over
-    time): a set of scans is shown only when it has at least ``min_group`` people and differs by
-    at least ``min_group`` people from every set this viewer could see before, or is one of those
-    sets exactly. Otherwise the column keeps what it showed. Two figures a viewer can put side by
-    side therefore never differ by fewer than ``min_group`` people, so no subtraction of one from
-    the other (10 x Nu2 - 9 x Nu1, or 5 x (Nu - Begin)) isolates one person."""
+    One rule for every column (Begin and Nu of every cohort, over time): a set of scans is shown
+    only when it has at least ``min_group`` people and differs by at least ``min_group`` people
+    from every set shown before, or is one of those sets exactly. Otherwise the column keeps what
+    it showed. It runs over all cohorts, not those one viewer sees: an admin sees every cohort,
+    and a trainer may become one, so the sets shown must not depend on who looks. Two figures
+    anyone can put side by side therefore never differ by fewer than ``min_group`` people, so no
+    subtraction of one from the other (10 x Nu2 - 9 x Nu1, or 5 x (Nu - Begin)) isolates one
+    person."""
 
     def __init__(self, min_group: int) -> None:
         self.min_group = max(1, min_group)
@@ -249,8 +251,8 @@ class ViewerRelease:
             self.shown[column] = dict(candidate)
 
 
-def viewer_release(viewer: Person, min_group: int, version: str) -> ViewerRelease:
-    """Replay the scans of every cohort the viewer can see, in the order they happened.
+def figure_release(min_group: int, version: str) -> FigureRelease:
+    """Replay the scans of every cohort in the order they happened.
 
     Only scans of one questionnaire ``version`` count: another version had other statements and
     another scale, so its answers cannot be averaged with these. Start: per member the first
@@ -259,20 +261,15 @@ def viewer_release(viewer: Person, min_group: int, version: str) -> ViewerReleas
     completed later count (``TpackReleaseBreak``): the figures restart for every viewer.
     Replaying makes the page show the same figures on every visit and nothing is written when it
     is read."""
-    visible = cohorts_visible_to(viewer).with_only_columns(Cohort.id).scalar_subquery()
-    restart = db.session.scalar(select(func.max(TpackReleaseBreak.created_at)))
     memberships = db.session.execute(
-        select(CohortMember.cohort_id, CohortMember.user_id, CohortMember.joined_at).where(
-            CohortMember.cohort_id.in_(visible)
-        )
+        select(CohortMember.cohort_id, CohortMember.user_id, CohortMember.joined_at)
     ).all()
     scans = db.session.execute(
         select(TpackScan.id, TpackScan.teacher_id, TpackScan.completed_at)
         .where(
             TpackScan.teacher_id.in_(sorted({user_id for _, user_id, _ in memberships})),
-            TpackScan.completed_at.is_not(None),
+            counted_in_figures(),
             TpackScan.instrument_version == version,
-            true() if restart is None else TpackScan.completed_at > restart,
         )
         .order_by(TpackScan.completed_at, TpackScan.id)
     ).all()
@@ -284,7 +281,7 @@ def viewer_release(viewer: Person, min_group: int, version: str) -> ViewerReleas
         for cohort_id, member, joined_at in memberships
         for scan_id, completed_at in scans_of.get(member, [])
     )
-    release = ViewerRelease(min_group)
+    release = FigureRelease(min_group)
     latest: dict[Column, Contribution] = {}
     for _, moment in groupby(events, key=itemgetter(0)):
         changed: set[Column] = set()
@@ -302,9 +299,9 @@ def viewer_release(viewer: Person, min_group: int, version: str) -> ViewerReleas
     return release
 
 
-def cohort_tpack(viewer: Person, cohort: Cohort, instrument: Instrument, min_group: int) -> CohortTpack:
-    """The cohort's figures as this viewer may see them (see ``ViewerRelease``)."""
-    release = viewer_release(viewer, min_group, instrument.version)
+def cohort_tpack(cohort: Cohort, instrument: Instrument, min_group: int) -> CohortTpack:
+    """The cohort's figures as they may be shown (see ``FigureRelease``)."""
+    release = figure_release(min_group, instrument.version)
     start = release.shown.get((cohort.id, "start"), {})
     now = release.shown.get((cohort.id, "now"), {})
     needed = list(set(start.values()) | set(now.values()))

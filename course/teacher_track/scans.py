@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 
 from ..accounts.identity import Person
 from ..content.tpack_instrument import NOT_APPLICABLE, Instrument
 from ..core.extensions import db
-from ..models import CohortMember, TpackAnswer, TpackScan, utcnow
+from ..models import TpackAnswer, TpackScan, scan_in_figures, utcnow
 from ..models.teacher_track import GROWTH_GOAL_MAX
 from ..privacy.cohort_figures_restart import restart_cohort_figures
 
@@ -126,9 +126,7 @@ def complete_scan(scan: TpackScan, instrument: Instrument) -> None:
 def delete_scan(scan: TpackScan) -> None:
     """Gone with all its answers. Cohort figures it counted in restart from scans made after now
     (``TpackReleaseBreak``), so the old and new figures cannot be set against each other."""
-    if scan.completed_at is not None and db.session.scalar(
-        select(exists().where(CohortMember.user_id == scan.teacher_id))
-    ):
+    if db.session.scalar(select(scan_in_figures(scan.id))):
         restart_cohort_figures()
     db.session.delete(scan)
     db.session.commit()

@@ -156,7 +156,7 @@ def cohort(cohort_id: int) -> str:
     sessions = _sessions()
     present = cohorts.attendance_of(cohort)
     instrument = _instrument()
-    tpack = cohorts.cohort_tpack(current_user, cohort, instrument, _min_group()) if instrument else None
+    tpack = cohorts.cohort_tpack(cohort, instrument, _min_group()) if instrument else None
     chart = _cohort_chart(instrument, tpack) if instrument and tpack else None
     return render_template(
         "trainer/cohort.html",
@@ -214,7 +214,7 @@ def export(cohort_id: int) -> Response:
     instrument = _instrument()
     if instrument is None:
         abort(404)
-    text = cohorts.aggregate_csv(instrument, cohorts.cohort_tpack(current_user, cohort, instrument, _min_group()))
+    text = cohorts.aggregate_csv(instrument, cohorts.cohort_tpack(cohort, instrument, _min_group()))
     # the byte-order mark makes Excel read the accents right
     return download("\ufeff" + text, f"groep-{cohort.id}-tpack.csv", "text/csv")
 

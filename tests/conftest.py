@@ -116,6 +116,19 @@ def empty_database_url(tmp_path: Path) -> Iterator[str]:
     yield f"sqlite:///{tmp_path}/empty.sqlite"
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hashing at the real cost takes most of a test that signs in; only the tests marked
+    ``real_password_hash`` are about the hash itself. Hashes keep their settings inside them, so
+    one made here still verifies anywhere."""
+    if request.node.get_closest_marker("real_password_hash") is None:
+        from course.accounts import passwords
+
+        from .security_support import CHEAP_HASHER
+
+        monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
+
+
 def make_test_app(tmp_path: Path, backend: Backend, **overrides: object) -> Flask:
     config = {
         "TESTING": True,

@@ -158,6 +158,7 @@ def test_anonymous_visitors_are_sent_to_login(client, url):
     assert response.status_code == 302 and "/login" in response.location
 
 
+@pytest.mark.real_password_hash
 def test_passwords_are_hashed_with_argon2id_at_an_owasp_minimum(app, auth):
     from sqlalchemy import select
 
@@ -167,6 +168,7 @@ def test_passwords_are_hashed_with_argon2id_at_an_owasp_minimum(app, auth):
     assert stored.startswith("$argon2id$v=19$m=7168,t=5,p=1$")
 
 
+@pytest.mark.real_password_hash
 def test_a_hash_with_older_settings_is_upgraded_at_the_next_login(app, auth, client):
     from argon2 import PasswordHasher
     from sqlalchemy import select, update

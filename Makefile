@@ -39,6 +39,7 @@ run: $(VENV)/.installed
 # run side by side (each keeps about one core busy), and PostgreSQL's report is printed after SQLite's.
 # The browser tests (marked `browser`) run in the SQLite pass when /usr/bin/chromium exists and skip
 # with one line saying how to install it otherwise; the PostgreSQL pass skips them (they ran already).
+# The pure tests in tests/unit touch no database and run in the SQLite pass only.
 test: $(VENV)/.dev-installed $(OIDC_PROVIDER)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== tests on SQLite, with the PostgreSQL pass ($$TEST_DATABASE_URL) running beside it"; \

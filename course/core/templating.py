@@ -10,11 +10,14 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from sqlalchemy import select
 
 from ..models.accounts import ClassTeacher, RoleFlags
 from .extensions import db
 from .numbers import decimal_comma, percent_label
+from .paragraphs import paragraphs
 
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
@@ -48,12 +51,34 @@ def dutch_date(value: date | None) -> str:
     return dutch_datetime(value, with_time=False)
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates, shared by every app made in this process (the test suite makes one per
+    test, and compiling a page's templates cost more than rendering it). The key is the template's
+    name and file and the bucket checks the source's checksum, so an edited template compiles anew."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.bytecode_cache = _COMPILED_TEMPLATES
     app.url_defaults(_static_version)
     app.jinja_env.filters["datetime"] = dutch_datetime
     app.jinja_env.filters["date"] = dutch_date
     app.jinja_env.filters["percent"] = percent_label
     app.jinja_env.filters["decimal"] = decimal_comma
+    app.jinja_env.filters["paragraphs"] = paragraphs
     app.context_processor(_navigation)
     app.jinja_env.globals["url_for"] = cached_url_for
 

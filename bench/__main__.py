@@ -8,8 +8,8 @@ Groups (``--only sqlite,burst`` runs just those; all of them by default):
   sizes, and the cold load of all content.
 - ``live``: the live lesson on SQLite (``bench.live``): polls, votes and the reveal.
 - ``submit_cpu``: the CPU one quiz submit and its result page cost (``bench.submit_cost``).
-- ``burst``: 100 students handing in the same quiz at the same moment, 5 workers, PostgreSQL
-  (``bench.burst``).
+- ``burst``: 100 students handing in the same quiz within one second (and all at one instant),
+  5 workers, PostgreSQL (``bench.burst``).
 - ``two_servers``: the load-balanced run of tests/test_two_servers.py (two servers behind nginx).
 
 The last three need PostgreSQL: ``BENCH_DATABASE_URL`` (or ``TEST_DATABASE_URL``) names a database

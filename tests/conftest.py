@@ -8,13 +8,14 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import settings
 from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from course import create_app
 from course.core.db import make_engine
@@ -59,6 +60,16 @@ def _postgres_schema(name: str) -> Iterator[str]:
         admin.dispose()
 
 
+# Children before parents. setval stands in the select list of a query without a subquery, so it
+# only ever sees the rows the WHERE kept, whatever plan the server picks.
+_EMPTY_EVERY_TABLE = "".join(
+    f'DELETE FROM "{table.name}"; ' for table in reversed(Base.metadata.sorted_tables)
+) + (
+    "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename), 1, false)"
+    " FROM pg_sequences WHERE schemaname = current_schema()"
+)
+
+
 class Backend:
     """Where test databases come from: a migrated SQLite file copied per test, or one migrated
     PostgreSQL schema emptied after each test."""
@@ -66,8 +77,25 @@ class Backend:
     def __init__(self, url: str, template: Path | None) -> None:
         self.url = url
         self.template = template
-        self._reset_engine = None  # one connection for every reset: a new server process per test costs more
+        self._engine: Engine | None = None
 
+    def share_engine(self, app: Flask) -> None:
+        """On PostgreSQL the test apps share one engine: a new connection is a new server process,
+        and it cost more than many a test. Apps made inside a test keep their own."""
+        if self.template is not None:
+            return
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+        own = app.extensions["course.core.db"]
+        own.engine.dispose()
+        own.engine = self._engine
+
+    def release(self, app: Flask) -> None:
+        """After a test: end the app's session; its engine goes unless it is the shared one."""
+        with app.app_context():
+            db.session.remove()
+            if db.engine is not self._engine:
+                db.engine.dispose()
 
     def database_url(self, tmp_path: Path) -> str:
         if self.template is None:
@@ -81,21 +109,33 @@ class Backend:
             return
         # DELETE and resetting the id sequences: on tables this small, TRUNCATE costs some 140 ms
         # a test (it makes new files for every table), DELETE a few milliseconds.
-        if self._reset_engine is None:
-            self._reset_engine = create_engine(self.url, pool_size=1)
-        with self._reset_engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.exec_driver_sql(f'DELETE FROM "{table.name}"')
-            # setval stands in the select list of a query without a subquery, so it only ever
-            # sees the rows the WHERE kept, whatever plan the server picks.
-            conn.exec_driver_sql(
-                "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename), 1, false)"
-                " FROM pg_sequences WHERE schemaname = current_schema()"
-            )
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+        with self._engine.begin() as conn:
+            # One round trip: a statement list without parameters goes as one simple query.
+            conn.exec_driver_sql(_EMPTY_EVERY_TABLE)
+
+    def snapshot(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table (PostgreSQL): a world built once, put back per test by ``restore``."""
+        assert self._engine is not None, "snapshot a database a test app has used"
+        with self._engine.connect() as conn:
+            return {t.name: [dict(r) for r in conn.execute(t.select()).mappings()] for t in Base.metadata.sorted_tables}
+
+    def restore(self, rows: dict[str, list[dict[str, Any]]]) -> None:
+        """Put a snapshot back into the emptied tables, with each id sequence past the ids it holds."""
+        assert self._engine is not None
+        with self._engine.begin() as conn:
+            for table in Base.metadata.sorted_tables:
+                if rows[table.name]:
+                    conn.execute(table.insert(), rows[table.name])
+            for table in Base.metadata.sorted_tables:
+                if rows[table.name] and "id" in table.c and table.c.id.autoincrement is not False:
+                    name = f'"{table.name}"'
+                    conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}")
 
     def close(self) -> None:
-        if self._reset_engine is not None:
-            self._reset_engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -153,10 +193,9 @@ def make_test_app(tmp_path: Path, backend: Backend, **overrides: object) -> Flas
 @pytest.fixture
 def app(tmp_path: Path, backend: Backend) -> Iterator[Flask]:
     application = make_test_app(tmp_path, backend)
+    backend.share_engine(application)
     yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    backend.release(application)
     backend.reset()
 
 

@@ -284,13 +284,13 @@ def _peer_sentence(event: AuditEvent, look: _Lookups) -> Sentence:
     comment = look.peer_page(class_id, slug, f"een reactie van een klasgenoot bij {_lesson(slug)}")
     place: Sentence = [Part(" in "), look.school_class(class_id)] if row is not None else []
     if event.action == "peer.report":
-        return [look.user(event.actor_id, "een student"), Part(" meldde "), comment, *place,
+        return [look.user(event.actor_id, event.actor_name), Part(" meldde "), comment, *place,
                 Part(" als kwetsend. De reactie is verborgen tot de docent beslist.")]
     author: Sentence = [Part(" op het werk van "), look.user(row.author_id, "een student")] if row is not None else []
     if event.action == "peer.hide":
-        return [actor, Part(" verborg "), comment, *author, *place, Part(". De reactie is nu verborgen.")]
+        return [actor, Part(" verborg "), comment, *author, *place, Part(": de student ziet de reactie niet meer.")]
     if event.action == "peer.show":
-        return [actor, Part(" toonde "), comment, *author, *place, Part(" weer. De reactie is weer te zien.")]
+        return [actor, Part(" toonde "), comment, *author, *place, Part(" weer: de student ziet de reactie weer.")]
     return [actor, Part(f": {describe_action(event.action)}.")]
 
 
@@ -307,8 +307,7 @@ def _share_sentence(event: AuditEvent, look: _Lookups) -> Sentence:
     else:
         work = Part("een opdracht die niet meer bestaat")
     if event.action == "share.create":
-        return [student, Part(" maakte een link voor de praktijkopleider naar "), work,
-                Part(".")]
+        return [student, Part(" maakte een link voor de praktijkopleider naar "), work, Part(".")]
     if event.action == "share.view":
         return [Part("De praktijkopleider opende via de link "), work, Part(" van "), student, Part(".")]
     if event.action == "share.comment":

@@ -74,3 +74,70 @@ def test_names_in_sentences_are_escaped(app, auth, client):
     auth.login("beheer")
     html = client.get("/admin/audit").get_data(as_text=True)
     assert "<script>x</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_peer_feedback_and_share_link_events_are_sentences_with_links(app, auth, client):
+    from course.assignments import peer, share
+
+    auth.make_user("beheer", "admin", name="Bea Beheer")
+    teacher_id = auth.make_user("docent", "teacher", name="Dirk Docent")
+    class_id, _ = auth.make_class("docent", "MV2A")
+    sanne_id = auth.make_user("sanne", name="Sanne")
+    kevin_id = auth.make_user("kevin", name="Kevin")
+    for name in ("sanne", "kevin"):
+        auth.enrol(name, class_id)
+    with app.app_context():
+        lesson = next(item for item in catalog().lessons.values() if item.assignment)
+        teacher = db.session.get(User, teacher_id)
+        work = {who: progress.hand_in(who, lesson.slug, f"Het werk van {who}.") for who in (sanne_id, kevin_id)}
+        peer.switch(class_id, lesson.slug, True, True, teacher)
+        task = next(row for row in peer.for_class(class_id, lesson.slug) if row.author_id == sanne_id)
+        peer.give(task, {}, "Goed begin.", "Meer voorbeelden.")
+        feedback_id = task.id
+        peer.report(sanne_id, feedback_id)
+        peer.decide(class_id, feedback_id, False, teacher)
+        peer.decide(class_id, feedback_id, True, teacher)
+        peer.switch(class_id, lesson.slug, False, True, teacher)
+        made = share.create(db.session.get(User, sanne_id), work[sanne_id])
+        share.record_view(made)
+        share.comment(made, "Petra Praktijk", "Mooi werk.")
+        share.revoke(db.session.get(User, sanne_id), made.id)
+        submission_id = work[sanne_id].id
+
+    auth.login("beheer")
+    html = client.get("/admin/audit").get_data(as_text=True)
+    text = _text(html)
+    les = f"les {lesson.number} ({lesson.title})"
+    version = f"versie 1 van de opdracht van {les}"
+    for sentence in (
+        f"Dirk Docent zette peerfeedback bij {les} voor klas MV2A aan (anoniem): studenten geven elkaar feedback.",
+        f"Dirk Docent zette peerfeedback bij {les} voor klas MV2A uit.",
+        f"Sanne meldde een reactie van een klasgenoot bij {les} in klas MV2A als kwetsend.",
+        f"Dirk Docent verborg een reactie van een klasgenoot bij {les} op het werk van Sanne in klas MV2A: "
+        "de student ziet de reactie niet meer.",
+        f"Dirk Docent toonde een reactie van een klasgenoot bij {les} op het werk van Sanne in klas MV2A weer: "
+        "de student ziet de reactie weer.",
+        f"Sanne maakte een link voor de praktijkopleider naar {version}.",
+        f"De praktijkopleider opende via de link {version} van Sanne.",
+        f"De praktijkopleider gaf via de link een reactie op {version} van Sanne.",
+        f"Sanne trok de link voor de praktijkopleider naar {version} in.",
+    ):
+        assert sentence in text, sentence
+    peer_link = f'href="/teacher/classes/{class_id}/peerfeedback/{lesson.slug}"'
+    assert html.count(peer_link) == 5  # each peer event links to the class's peer feedback page
+    assert html.count(f'href="/teacher/classes/{class_id}/assignments/{submission_id}">{version}</a>') == 4
+    assert html.count(f'href="/admin/users/{sanne_id}">Sanne</a>') >= 7
+    assert f'href="/teacher/classes/{class_id}">klas MV2A</a>' in html
+    for internal in ("peer.", "share.", "peer_review", "supervisor_share", "(via deellink):"):
+        assert internal not in text, internal
+
+
+def test_an_empty_log_says_what_will_appear_there(app, auth, client):
+    auth.make_user("beheer", "admin")
+    auth.login("beheer")
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert 'class="empty-state"' in html
+    assert "Nog niets vastgelegd" in html and "een nieuw wachtwoord" in html
+    filtered = client.get("/admin/audit?action=peer.hide").get_data(as_text=True)
+    assert "Nog niets van deze soort vastgelegd" in filtered and "Reactie van een klasgenoot verborgen" in filtered
+    assert 'href="/admin/audit">Toon alles</a>' in filtered

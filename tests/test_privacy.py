@@ -78,6 +78,25 @@ def test_student_sees_and_downloads_everything_stored_about_them(app, auth, clie
     assert data["assignment_drafts"][0]["text"] == "concept van sanne"
 
 
+def test_own_data_page_says_gelezen_for_a_lesson_read_but_not_finished(app, auth, client):
+    """Marking a lesson read is "gelezen"; "afgerond" means read, assignment handed in and quiz
+    passed, so a lesson with only the first step must not be listed as afgerond."""
+    from course.core.content_store import catalog
+
+    setup_class(auth)
+    auth.login("sanne")
+    empty = client.get("/account/data/").get_data(as_text=True)
+    assert "Nog geen lessen gelezen" in empty and "Ik heb deze les gelezen" in empty
+    assert "afgerond" not in empty.lower() and "Rond je" not in empty
+    assert auth.post("/lessons/linkedin/done", token_from="/lessons/linkedin").status_code == 302
+    page = client.get("/account/data/").get_data(as_text=True)
+    with app.app_context():
+        lesson = catalog().lessons["linkedin"]
+    read = page.split("Lessen die je hebt gelezen</h2>", 1)[1].split("<h2", 1)[0]
+    assert lesson.title in read
+    assert "afgerond" not in page.lower()
+
+
 def test_own_data_page_speaks_plain_dutch(app, auth, client):
     """Dates as a Dutch reader writes them, lesson and quiz titles rather than file names, scores
     with a decimal comma, and a download explained without jargon."""

@@ -417,3 +417,14 @@ def test_points_are_written_the_dutch_way():
     assert format_points(Fraction(4, 3)) == "1,33"
     assert format_points(Decimal("2.5000")) == "2,5"
     assert points_label(1) == "1 punt" and points_label(Decimal("11.0000")) == "11 punten"
+
+
+def test_matching_hint_names_no_side_because_a_phone_puts_the_choice_below(student, quiz):
+    """On a laptop the choice sits beside each item, on a phone below it: the hint may say neither
+    "links" nor "rechts"."""
+    question = first_of_kind(quiz, "matching")
+    page = student.attempt_page(quiz.slug, student.start_token(quiz.slug))
+    fieldset = page.split(f'id="vraag-{question.id}"', 1)[1].split("</fieldset>", 1)[0]
+    hint = text_of(re.search(r'<p class="hint">(.*?)</p>', fieldset, re.S).group(1))
+    assert hint.startswith("Kies bij elk onderdeel het antwoord dat erbij hoort.")
+    assert not re.search(r"\b(links|rechts|ernaast|hiernaast)\b", hint, re.IGNORECASE), hint

@@ -15,7 +15,7 @@ from flask import url_for
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
-from ..models import AuditEvent, Cohort, SchoolClass, Submission, User
+from ..models import AuditEvent, Cohort, PeerReview, SchoolClass, Submission, SupervisorShare, User
 from .audit import describe_action
 from .content_store import catalog
 from .extensions import db
@@ -58,7 +58,8 @@ def roles_text(roles: Iterable[str]) -> str:
 
 
 class _Lookups:
-    """Names for every user, class, submission and cohort the events mention, in four queries.
+    """Names for every user, class, submission, cohort, peer comment and share link the events mention,
+    in at most six queries.
 
     With ``private_to`` set, only that person and their classes and cohorts are named: other people
     become "een student" or "iemand", and nothing is a link (for a person reading their own entries)."""
@@ -69,6 +70,8 @@ class _Lookups:
         class_ids: set[int] = set()
         submission_ids: set[int] = set()
         cohort_ids: set[int] = set()
+        peer_ids: set[int] = set()
+        share_ids: set[int] = set()
         for event in events:
             details = event.details or {}
             if event.object_type == "user" and event.object_id:
@@ -77,6 +80,10 @@ class _Lookups:
                 class_ids.add(event.object_id)
             if event.object_type == "submission" and event.object_id:
                 submission_ids.add(event.object_id)
+            if event.object_type == "peer_review" and event.object_id:
+                peer_ids.add(event.object_id)
+            if event.object_type == "supervisor_share" and event.object_id:
+                share_ids.add(event.object_id)
             for key in ("student_id",):
                 if isinstance(details.get(key), int):
                     user_ids.add(details[key])
@@ -90,7 +97,26 @@ class _Lookups:
                 .where(Submission.id.in_(submission_ids))
             )
         } if submission_ids else {}
+        self.peer_reviews = {
+            row.id: row for row in db.session.execute(
+                select(PeerReview.id, PeerReview.class_id, PeerReview.lesson_slug, PeerReview.author_id)
+                .where(PeerReview.id.in_(peer_ids))
+            )
+        } if peer_ids else {}
+        # A share link stands for one version of a student's work: the lesson, the version, the class.
+        self.shares = {
+            row.id: row for row in db.session.execute(
+                select(SupervisorShare.id, SupervisorShare.submission_id, Submission.class_id,
+                       Submission.student_id, Submission.lesson_slug, Submission.version)
+                .join(Submission, Submission.id == SupervisorShare.submission_id)
+                .where(SupervisorShare.id.in_(share_ids))
+            )
+        } if share_ids else {}
         class_ids |= {row.class_id for row in self.submissions.values() if row.class_id}
+        class_ids |= {row.class_id for row in self.peer_reviews.values()}
+        class_ids |= {row.class_id for row in self.shares.values() if row.class_id}
+        user_ids |= {row.author_id for row in self.peer_reviews.values()}
+        user_ids |= {row.student_id for row in self.shares.values()}
         self.users = dict(db.session.execute(
             select(User.id, User.display_name).where(User.id.in_(user_ids))
         ).tuples().all()) if user_ids else {}
@@ -119,6 +145,18 @@ class _Lookups:
         if isinstance(class_id, int) and class_id in self.classes:
             return Part(f"klas {self.classes[class_id]}", self.link("classes.detail", class_id=class_id))
         return Part("een klas die niet meer bestaat")
+
+    def submission(self, submission_id: Any, class_id: Any, text: str) -> Part:
+        """Words for a handed-in version, linked to the teacher's review page while its class exists."""
+        if isinstance(submission_id, int) and class_id in self.classes:
+            return Part(text, self.link("assignments.review", class_id=class_id, submission_id=submission_id))
+        return Part(text)
+
+    def peer_page(self, class_id: Any, slug: Any, text: str) -> Part:
+        """Words for a lesson's peer feedback, linked to the teacher's overview while the class exists."""
+        if class_id in self.classes and isinstance(slug, str):
+            return Part(text, self.link("peer.overview", class_id=class_id, slug=slug))
+        return Part(text)
 
     def cohort(self, cohort_id: Any) -> Part:
         if isinstance(cohort_id, int) and cohort_id in self.cohorts:
@@ -220,7 +258,65 @@ def _sentence(event: AuditEvent, look: _Lookups) -> Sentence:  # noqa: C901 - on
     if action == "lti.course_linked":
         return [actor, Part(f" koppelde een cursus in {details.get('platform', 'het leerplatform')} aan "),
                 look.school_class(target), Part(".")]
+    if action.startswith("peer."):
+        return _peer_sentence(event, look)
+    if action.startswith("share."):
+        return _share_sentence(event, look)
     return [actor, Part(f": {describe_action(action)}.")]
+
+
+def _peer_sentence(event: AuditEvent, look: _Lookups) -> Sentence:
+    """Peer feedback: switched on or off for a class, a comment reported by its reader, hidden or shown."""
+    actor = Part(event.actor_name)
+    details: dict[str, Any] = event.details or {}
+    if event.action == "peer.switch":
+        slug, class_id = details.get("lesson"), event.object_id
+        if details.get("enabled"):
+            how = "anoniem" if details.get("anonymous") else "met namen"
+            state = f" aan ({how}): studenten geven elkaar feedback."
+        else:
+            state = " uit."
+        return [actor, Part(" zette "), look.peer_page(class_id, slug, f"peerfeedback bij {_lesson(slug)}"),
+                Part(" voor "), look.school_class(class_id), Part(state)]
+    row = look.peer_reviews.get(event.object_id)
+    slug = row.lesson_slug if row is not None else details.get("lesson")
+    class_id = row.class_id if row is not None else None
+    comment = look.peer_page(class_id, slug, f"een reactie van een klasgenoot bij {_lesson(slug)}")
+    place: Sentence = [Part(" in "), look.school_class(class_id)] if row is not None else []
+    if event.action == "peer.report":
+        return [look.user(event.actor_id, event.actor_name), Part(" meldde "), comment, *place,
+                Part(" als kwetsend. De reactie is verborgen tot de docent beslist.")]
+    author: Sentence = [Part(" op het werk van "), look.user(row.author_id, "een student")] if row is not None else []
+    if event.action == "peer.hide":
+        return [actor, Part(" verborg "), comment, *author, *place, Part(": de student ziet de reactie niet meer.")]
+    if event.action == "peer.show":
+        return [actor, Part(" toonde "), comment, *author, *place, Part(" weer: de student ziet de reactie weer.")]
+    return [actor, Part(f": {describe_action(event.action)}.")]
+
+
+def _share_sentence(event: AuditEvent, look: _Lookups) -> Sentence:
+    """A link for the supervisor (praktijkopleider): made or revoked by the student, opened, commented on."""
+    details: dict[str, Any] = event.details or {}
+    row = look.shares.get(event.object_id)
+    student = look.user(row.student_id if row is not None else details.get("student_id"), "een student")
+    if row is not None:
+        work = look.submission(row.submission_id, row.class_id,
+                               f"versie {row.version} van de opdracht van {_lesson(row.lesson_slug)}")
+    elif details.get("lesson"):
+        work = Part(f"versie {details.get('version', '?')} van de opdracht van {_lesson(details.get('lesson'))}")
+    else:
+        work = Part("een opdracht die niet meer bestaat")
+    if event.action == "share.create":
+        return [student, Part(" maakte een link voor de praktijkopleider naar "), work, Part(".")]
+    if event.action == "share.view":
+        return [Part("De praktijkopleider opende via de link "), work, Part(" van "), student, Part(".")]
+    if event.action == "share.comment":
+        return [Part("De praktijkopleider gaf via de link een reactie op "), work, Part(" van "), student,
+                Part(".")]
+    if event.action == "share.revoke":
+        return [student, Part(" trok de link voor de praktijkopleider naar "), work,
+                Part(" in. De link werkt niet meer.")]
+    return [Part(event.actor_name), Part(f": {describe_action(event.action)}.")]
 
 
 def sentences(events: Sequence[AuditEvent], private_to: int | None = None) -> list[Sentence]:

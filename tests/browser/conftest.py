@@ -55,7 +55,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     lines = support.summary_lines()
     if lines:
-        terminalreporter.section("axe-core: WCAG 2.1 A/AA violations below 'serious', per page")
+        terminalreporter.section("axe-core: WCAG 2.1 A/AA violations recorded, per page")
         for line in lines:
             terminalreporter.write_line(line)
 

@@ -1,6 +1,7 @@
 """Layout checks at 375 x 812, where a phone shows what the code cannot: a quiz question lies wholly
-inside its card, "Mijn gegevens", the dashboard and the admin pages never scroll sideways, card headings start at
-the top of their card, and breadcrumbs have room and a size a finger can hit."""
+inside its card, no element of a student page (nor of "Mijn gegevens", the dashboard and the admin
+pages) sticks out past the screen's edge, card headings start at the top of their card, and
+breadcrumbs have room and a size a finger can hit."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from course.core.content_store import catalog
 
-from .support import PHONE, log_in, make_user
+from .support import PASSWORD, PHONE, log_in, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -183,3 +184,73 @@ def test_gradebook_keeps_the_names_in_view_when_scrolled_sideways(phone_as, base
     seen = page.evaluate(NAME_IN_VIEW)
     assert seen["scrolled"] > 400, seen
     assert abs(seen["left"] - seen["frameLeft"]) <= 2 and seen["onTop"], seen
+
+
+# Every element that sticks out past the right or left edge of the screen, unless it sits in a box
+# that scrolls sideways on purpose (a wide table in .table-wrap) or is hidden from sight on purpose
+# (.visually-hidden, the skip link until it has the focus).
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth, out = [];
+  const scrollBox = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true; } return false; };
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height || el.closest('.visually-hidden, .skip-link')) continue;
+    if ((box.right > width + 0.5 || box.left < -0.5) && !scrollBox(el)) {
+      out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + el.className : '')
+        + ` [${Math.round(box.left)}, ${Math.round(box.right)}] ` + (el.innerText || '').trim().slice(0, 40));
+    }
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, width, out: out.slice(0, 8)};
+}"""
+
+# The student pages no other phone check covers; {name} is filled in from the student's own work.
+STUDENT_PAGES = [
+    "/lessons/", "/lessons/competences", "/lessons/woordenlijst", "/account", "/account/password", "/live/join",
+    "/assignments/versions/{own_version}", *[f"/lessons/{{lesson_{n}}}" for n in range(1, 13)],
+]
+
+
+@pytest.fixture(scope="module")
+def busy_student(live_app: Flask, setup: Setup) -> dict[str, str]:
+    """A second student of the class with a handed-in version that has the teacher's feedback (a long
+    link in both, which must wrap); the path names of the twelve lessons."""
+    from course.accounts import rules as accounts
+    from course.core.extensions import db
+    from course.lessons import progress
+    from course.models import SchoolClass, User
+
+    username = f"tel-druk-{secrets.token_hex(3)}"
+    student_id = make_user(live_app, username, name="Daan Druk")
+    with live_app.app_context():
+        lessons = list(catalog().lessons.values())
+        assert [lesson.number for lesson in lessons] == list(range(1, 13))
+        accounts.enrol(db.session.get(SchoolClass, setup.class_id), db.session.get(User, student_id))
+        db.session.commit()
+        lesson = next(lesson for lesson in lessons if lesson.assignment)
+        link = "https://www.voorbeeld.nl/" + "heel-lang-pad-zonder-spaties-" * 4
+        submission = progress.hand_in(student_id, lesson.slug, f"Mijn profiel staat op {link} en is af.")
+        progress.review(submission, setup.teacher_id, "needs_work", f"Goed begin. Kijk ook naar {link}")
+        names = {f"lesson_{lesson.number}": lesson.slug for lesson in lessons}
+        return {"username": username, "own_version": str(submission.id), **names}
+
+
+@pytest.fixture(scope="module")
+def student_phone(browser: Browser, base_url: str, busy_student: dict[str, str]) -> Iterator[Page]:
+    """One phone, logged in once, for all the student pages below."""
+    context = browser.new_context(viewport=PHONE, locale="nl-NL")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, base_url, busy_student["username"], PASSWORD)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("path", STUDENT_PAGES)
+def test_no_element_of_a_student_page_sticks_out_on_a_phone(student_phone, base_url, busy_student, path):
+    url = base_url + path.format(**busy_student)
+    response = student_phone.goto(url)
+    assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+    seen = student_phone.evaluate(STICKING_OUT)
+    assert seen["width"] == 375, seen
+    assert seen["scrollWidth"] <= seen["width"] and not seen["out"], f"{url}: {seen}"

@@ -1,5 +1,6 @@
 """Without JavaScript a student saves quiz answers, leaves, finds them back, and hands in after the
-page asked about the open questions. With JavaScript answers are saved as they change."""
+page asked about the open questions. With JavaScript answers are saved as they change. Both on a
+phone (375x812), where most students take the quiz, and on a laptop (1280x800)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,18 @@ from playwright.sync_api import Browser, expect
 
 from course.core.content_store import catalog
 
-from .support import LAPTOP, log_in, make_user
+from .support import SIZES, log_in, make_user
 
 pytestmark = pytest.mark.browser
 
+SIDEWAYS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 
+
+@pytest.mark.parametrize("size", list(SIZES))
 def test_answers_survive_leaving_and_open_questions_are_confirmed_without_javascript(
-    browser: Browser, new_page, live_app: Flask, base_url: str
+    browser: Browser, new_page, live_app: Flask, base_url: str, size: str
 ):
+    viewport = SIZES[size]
     username = f"zonder-js-{secrets.token_hex(3)}"
     make_user(live_app, username, name="Noor Zonder")
     make_user(live_app, f"met-{username}", name="Mees Met")
@@ -27,7 +32,7 @@ def test_answers_survive_leaving_and_open_questions_are_confirmed_without_javasc
     single = next(q for q in quiz.questions if q.kind in ("single", "truefalse"))
     chosen = " ".join(next(o for o in single.options if o.correct).text.split())
 
-    context = browser.new_context(viewport=LAPTOP, locale="nl-NL", java_script_enabled=False)
+    context = browser.new_context(viewport=viewport, locale="nl-NL", java_script_enabled=False)
     context.set_default_timeout(10_000)
     try:
         page = context.new_page()
@@ -47,6 +52,8 @@ def test_answers_survive_leaving_and_open_questions_are_confirmed_without_javasc
         open_count = len(quiz.questions) - 1
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Je hebt {open_count} vragen open. Toch inleveren?")
         expect(page.locator(".open-questions a")).to_have_count(open_count)
+        wide, visible = page.evaluate(SIDEWAYS)
+        assert wide <= visible == viewport["width"], f"the question asked before handing in is {wide} px wide"
         page.get_by_role("button", name="Toch inleveren").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Zo ging je poging")
     finally:
@@ -54,7 +61,7 @@ def test_answers_survive_leaving_and_open_questions_are_confirmed_without_javasc
 
     # Where JavaScript runs, a choice is saved as it changes: opening the page anew brings it back
     # (a new visit, not a reload, which could restore the form from the browser's memory).
-    page = new_page()
+    page = new_page(viewport)
     log_in(page, base_url, f"met-{username}")
     page.goto(f"{base_url}/quizzes/{quiz.slug}")
     page.get_by_role("button", name="Start de quiz").click()

@@ -27,6 +27,19 @@ def test_teacher_creates_a_class_and_gets_a_join_code(app, auth, client):
     assert school_class.join_code in page
 
 
+def test_a_teacher_without_classes_gets_a_friendly_next_step_and_then_a_card_per_class(auth, client):
+    auth.make_user("devries", "teacher")
+    auth.login("devries")
+    empty = client.get("/teacher/classes/").get_data(as_text=True)
+    assert 'class="empty-state"' in empty and "Je hebt nog geen klassen." in empty
+    assert 'href="#nieuwe-klas"' in empty and 'id="nieuwe-klas"' in empty  # the next step is on the page
+    auth.post("/teacher/classes/", {"name": "MV2A", "school_year": "2026-2027"})
+    listed = client.get("/teacher/classes/").get_data(as_text=True)
+    assert "empty-state" not in listed
+    card = re.search(r'<li class="card class-card">.*?</li>', listed, re.S).group(0)
+    assert ">MV2A</a>" in card and '<dd class="nowrap">2026-2027</dd>' in card
+
+
 def test_invalid_class_form_keeps_what_was_typed(auth):
     auth.make_user("devries", "teacher")
     auth.login("devries")

@@ -41,7 +41,6 @@ SIZES = {"375x812": PHONE, "1280x800": LAPTOP}
 PASSWORD = "correct horse battery"
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 # page name -> size label -> recorded violations ("minor: 2", per rule), for the summary.
 AXE_SUMMARY: dict[str, dict[str, Counter[str]]] = {}
 # endpoint -> one path that reached it, for every page a journey showed.
@@ -184,14 +183,6 @@ def record_axe(page_name: str, size_label: str, violations: list[dict[str, Any]]
 def every_violation(violations: list[dict[str, Any]]) -> list[str]:
     """Each violation as a line, whatever its impact: the pages are held to none at all."""
     return [f"{v['impact']} {v['id']} ({v['help']}): " + "; ".join(v["nodes"]) for v in violations]
-
-
-def blocking(violations: list[dict[str, Any]]) -> list[str]:
-    return [
-        f"{v['impact']} {v['id']} ({v['help']}): " + "; ".join(v["nodes"])
-        for v in violations
-        if v["impact"] in BLOCKING_IMPACTS
-    ]
 
 
 def summary_lines() -> list[str]:

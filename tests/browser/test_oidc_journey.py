@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from ..oidc_support import ACCOUNTS, CLIENT_SECRET, SCHOOL_DOMAIN, OidcProvider, client_entry, closed_port
 from . import support
-from .support import LAPTOP, PHONE, blocking, make_user, record_axe, run_axe, shoot, text_of
+from .support import LAPTOP, PHONE, every_violation, make_user, record_axe, run_axe, shoot, text_of
 
 pytestmark = pytest.mark.browser
 
@@ -73,8 +73,8 @@ def axe_problems(page: Page, name: str) -> list[str]:
     for label, size in (("1280x800", LAPTOP), ("375x812", PHONE)):
         page.set_viewport_size(size)
         violations = run_axe(page)
-        record_axe(name, label, [v for v in violations if v["impact"] not in support.BLOCKING_IMPACTS])
-        problems += [f"[{label}] {line}" for line in blocking(violations)]
+        record_axe(name, label, violations)
+        problems += [f"[{label}] {line}" for line in every_violation(violations)]
     page.set_viewport_size(LAPTOP)
     return problems
 

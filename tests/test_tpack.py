@@ -194,6 +194,26 @@ def test_finishing_twice_stores_once(app, auth, teacher):
     assert stored == answers
 
 
+def test_a_second_finish_that_read_the_scan_while_it_was_open_changes_nothing(app, auth, teacher):
+    """Two "Afronden" clicks at the same moment can both find the scan open. The one that stores
+    second reaches the storing after the first completed the scan: it must leave the completed scan
+    (its answers, and its moment, which cohort figures read) as it was."""
+    from course.teacher_track import scans
+
+    answers = pattern_answers(app)
+    complete_scan(auth, answers)
+    with app.app_context():
+        tpack = instrument(app)
+        scan = db.session.scalar(select(TpackScan))
+        completed = scan.completed_at
+        assert not scans.save_answers(scan, tpack, pattern_answers(app, shift=2))
+        scans.complete_scan(db.session.get(TpackScan, scan.id), tpack)
+        db.session.remove()
+        stored = dict(db.session.execute(select(TpackAnswer.statement_id, TpackAnswer.value)).tuples().all())
+        assert stored == answers
+        assert db.session.scalar(select(TpackScan.completed_at)) == completed
+
+
 def test_retake_creates_a_new_scan_and_history_shows_the_change(app, auth, client, teacher):
     before, after = pattern_answers(app), pattern_answers(app, shift=2)
     first = complete_scan(auth, before)

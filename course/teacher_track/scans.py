@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from ..accounts.identity import Person
 from ..content.tpack_instrument import NOT_APPLICABLE, Instrument
@@ -95,8 +95,20 @@ def save_answers(
     instrument: Instrument,
     answers: Mapping[str, int],
     growth_goal: str | None = None,
-) -> None:
-    """Store the given answers (others stay as they were) and the growth goal; safe to repeat."""
+) -> bool:
+    """Store the given answers (others stay as they were) and the growth goal; safe to repeat.
+    False, storing nothing, when the scan was completed meanwhile (a second "Afronden" of a double
+    click): a completed scan may count in cohort figures and stays as it was completed."""
+    # The conditional UPDATE comes first: on PostgreSQL it waits for a request completing this
+    # scan at the same moment, then finds it completed.
+    still_open = db.session.execute(
+        update(TpackScan)
+        .where(TpackScan.id == scan.id, TpackScan.completed_at.is_(None))
+        .values(instrument_version=instrument.version)
+    ).rowcount
+    if not still_open:
+        db.session.rollback()
+        return False
     known = set(instrument.statement_ids) | {lookback_id(d.id) for d in instrument.domains}
     given = {
         sid: value
@@ -110,16 +122,21 @@ def save_answers(
         db.session.add_all(TpackAnswer(scan_id=scan.id, statement_id=sid, value=v) for sid, v in given.items())
     if growth_goal is not None:
         scan.growth_goal = growth_goal.strip()[:GROWTH_GOAL_MAX] or None
-    scan.instrument_version = instrument.version
     db.session.commit()
+    return True
 
 
 def complete_scan(scan: TpackScan, instrument: Instrument) -> None:
+    """Completed once: a second completion keeps the first moment (figures read it)."""
     stored = answers_for([scan.id])[scan.id]
     missing = [sid for sid in instrument.statement_ids if sid not in stored]
     if missing:
         raise IncompleteScan(missing)
-    scan.completed_at = utcnow()
+    db.session.execute(
+        update(TpackScan)
+        .where(TpackScan.id == scan.id, TpackScan.completed_at.is_(None))
+        .values(completed_at=utcnow())
+    )
     db.session.commit()
 
 

@@ -231,15 +231,27 @@ def test_live_totals_show_in_the_gradebook_apart_from_quizzes(app, world):
     assert label in page.split("Uit de live-les", 1)[1]
 
 
-def test_live_a_session_left_open_ends_by_itself(app, world):
+def test_live_a_session_left_open_stops_and_the_hourly_purge_deletes_its_answers(app, world):
     teacher = as_role(app, "owner")
     session = start_live(app, world, teacher)
+    student = as_role(app, "student")
+    assert vote(student, session.room_code, 0, first_options(app, session)[0]).status_code in (302, 303)
     with app.app_context():
         stored = db.session.get(LiveSession, session.id)
         stored.started_at = stored.started_at - sessions.MAX_AGE
         db.session.commit()
-    assert as_role(app, "student").get(f"/live/r/{session.room_code}").status_code == 404
+    # Past its age the room takes nobody, and reading pages changes nothing (no state change on GET).
+    assert student.get(f"/live/r/{session.room_code}").status_code == 404
+    assert "Live in de klas" not in student.get("/student/").get_data(as_text=True)
+    assert live_state(app, session.id).ended_at is None
+    dry = app.test_cli_runner().invoke(args=["privacy", "purge", "--dry-run"])
+    assert "Live lessons left open for over four hours, ended and their answers deleted: 1" in dry.output
+    assert live_state(app, session.id).ended_at is None
+    done = app.test_cli_runner().invoke(args=["privacy", "purge"])
+    assert done.exit_code == 0, done.output
     assert live_state(app, session.id).ended_at is not None
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LiveAnswer)) == 0
 
 
 # --- the statements' rules ---------------------------------------------------------------------

@@ -5,7 +5,8 @@ then its quiz questions of the kinds a phone answers with one tap (single choice
 few (multiple response). Students of the class answer the current item and may change their answer
 until the teacher reveals the spread. Every change the board or a phone must follow bumps
 ``version``. When the session ends, only the totals per option stay with the class; the answers,
-which name who gave them, are deleted. Sessions left open end by themselves after ``MAX_AGE``.
+which name who gave them, are deleted. A session left open stops counting after ``MAX_AGE``; the
+next start or the hourly `privacy purge` ends it (reading a page changes nothing).
 """
 
 from __future__ import annotations
@@ -118,26 +119,24 @@ def start(teacher_id: int, class_id: int, lesson_slug: str, catalog: Catalog) ->
     return session
 
 
-def running(session: LiveSession | None, catalog: Catalog) -> LiveSession | None:
-    if session is None or session.ended_at is not None:
-        return None
-    if session.started_at < utcnow() - MAX_AGE:
-        end(session, catalog)
+def running(session: LiveSession | None) -> LiveSession | None:
+    """The session if it still runs. One left open past ``MAX_AGE`` no longer counts; it is ended
+    (its answers deleted) by the next start or by `privacy purge`, never by a page being read."""
+    if session is None or session.ended_at is not None or session.started_at < utcnow() - MAX_AGE:
         return None
     return session
 
 
-def by_code(code: str, catalog: Catalog) -> LiveSession | None:
+def by_code(code: str) -> LiveSession | None:
     code = "".join(ch for ch in (code or "").upper() if ch.isalnum())[:ROOM_LENGTH]
     return running(
         db.session.scalar(
             select(LiveSession).where(LiveSession.room_code == code, LiveSession.ended_at.is_(None)).limit(1)
-        ),
-        catalog,
+        )
     )
 
 
-def for_student(student_id: int, catalog: Catalog) -> LiveSession | None:
+def for_student(student_id: int) -> LiveSession | None:
     """A live lesson running in one of the student's classes, for the banner on the dashboard."""
     return running(
         db.session.scalar(
@@ -146,8 +145,7 @@ def for_student(student_id: int, catalog: Catalog) -> LiveSession | None:
             .where(Enrolment.student_id == student_id, LiveSession.ended_at.is_(None))
             .order_by(LiveSession.started_at.desc())
             .limit(1)
-        ),
-        catalog,
+        )
     )
 
 
@@ -181,11 +179,11 @@ _SEAT = (
 )
 
 
-def seat(code: str, user_id: int, catalog: Catalog) -> Seat | None:
+def seat(code: str, user_id: int) -> Seat | None:
     """The running session of a room code with the person's membership and answer, in one query."""
     code = "".join(ch for ch in (code or "").upper() if ch.isalnum())[:ROOM_LENGTH]
     row = db.session.execute(_SEAT, {"code": code, "user_id": user_id}).first()
-    if row is None or running(row[0], catalog) is None:
+    if row is None or running(row[0]) is None:
         return None
     return Seat(row[0], row[1] is not None, list(row[2] or []))
 
@@ -346,11 +344,17 @@ def end(session: LiveSession, catalog: Catalog) -> None:
     _bump(session, ended_at=utcnow())
 
 
-def end_stale(catalog: Catalog) -> None:
-    for session in db.session.scalars(
-        select(LiveSession).where(LiveSession.ended_at.is_(None), LiveSession.started_at < utcnow() - MAX_AGE)
-    ):
-        end(session, catalog)
+def end_stale(catalog: Catalog, dry_run: bool = False) -> int:
+    """End the sessions left open past ``MAX_AGE``; how many there were."""
+    stale = list(
+        db.session.scalars(
+            select(LiveSession).where(LiveSession.ended_at.is_(None), LiveSession.started_at < utcnow() - MAX_AGE)
+        )
+    )
+    if not dry_run:
+        for session in stale:
+            end(session, catalog)
+    return len(stale)
 
 
 def misconception_totals(class_id: int) -> Counter[str]:

@@ -18,6 +18,7 @@ from ..core.content_store import catalog
 from ..core.extensions import db
 from ..core.forms import ActionForm
 from ..models import LiveSession, SchoolClass
+from ..privacy import purge_steps
 from . import sessions
 from .charts import bar_chart
 from .qr import qr_svg
@@ -32,6 +33,11 @@ def _setup(state: BlueprintSetupState) -> None:
     state.app.add_template_global(_lesson_choices, "live_lesson_choices")
     state.app.add_template_global(_class_choices, "live_class_choices")
     state.app.add_template_global(lambda slug: catalog().live.get(slug), "live_moment")
+    # Answers per student go when a live lesson ends; one left open ends at the next hourly purge.
+    purge_steps.register(
+        "Live lessons left open for over four hours, ended and their answers deleted",
+        lambda dry_run: sessions.end_stale(catalog(), dry_run=dry_run),
+    )
 
 
 def _lesson_choices() -> list[tuple[str, str]]:
@@ -53,7 +59,7 @@ def _running_for_student() -> LiveSession | None:
     """The dashboard's "Live: doe mee" banner."""
     if not current_user.is_authenticated or not current_user.is_student:
         return None
-    return sessions.for_student(current_user.id, catalog())
+    return sessions.for_student(current_user.id)
 
 
 class JoinForm(FlaskForm):
@@ -178,7 +184,7 @@ def board_state(session_id: int) -> Response:
 def join() -> str | Response:
     form = JoinForm()
     if form.validate_on_submit():
-        session = sessions.by_code(form.code.data, catalog())
+        session = sessions.by_code(form.code.data)
         if session is not None:
             return redirect(url_for("live.room", room=session.room_code))
         form.code.errors.append("Er is geen live-les met deze code. Kijk nog eens op het bord.")
@@ -186,7 +192,7 @@ def join() -> str | Response:
 
 
 def _student_seat(room: str) -> sessions.Seat:
-    seat = sessions.seat(room, current_user.id, catalog())
+    seat = sessions.seat(room, current_user.id)
     if seat is None:
         abort(404)
     _admit(seat)
@@ -201,7 +207,7 @@ def _admit(seat: sessions.Seat) -> None:
 @bp.get("/r/<room>")
 @login_required
 def room(room: str) -> str | Response:
-    seat = sessions.seat(room, current_user.id, catalog())
+    seat = sessions.seat(room, current_user.id)
     if seat is None:
         return render_template("live/ended.html"), 404
     if current_user.is_staff and not current_user.is_student:

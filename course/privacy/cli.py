@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from ..accounts import throttle
 from .personal_data import plan_purge, purge
+from .purge_steps import steps
 
 privacy_cli = AppGroup("privacy", help="Personal data: retention and removal.")
 
@@ -50,6 +51,8 @@ def purge_command(archived_before: object, dry_run: bool) -> None:
     )
     for cohort in plan.cohorts:
         click.echo(f"  {cohort.name}")
+    for label, step in steps():
+        click.echo(f"{label}: {step(dry_run)}")
     if dry_run:
         click.echo("Dry run: nothing was changed.")
         return

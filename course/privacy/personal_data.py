@@ -246,14 +246,15 @@ def data_categories(
             "de klas elk antwoord kozen, zonder namen.",
             "Zodat het bord de verdeling kan tonen en je je antwoord kunt veranderen tot de uitslag.",
             "Niemand ziet wie wat koos; het bord en je docent zien alleen aantallen.",
-            "Je antwoord tot de live-les afloopt (uiterlijk na vier uur). De aantallen zolang de klas bestaat.",
+            "Je antwoord tot de live-les afloopt (uiterlijk vijf uur na de start). "
+            "De aantallen zolang de klas bestaat.",
             "delete",
             data_subjects="Studenten.",
             legal_basis="public_task",
             recipients="Niemand per persoon; docent en bord zien alleen aantallen.",
             storage=DATABASE,
             security=BASELINE_SECURITY + " Het bord toont nooit wie wat antwoordde.",
-            deletion="Antwoorden per persoon vervallen na afloop van de live-les (uiterlijk vier uur); de "
+            deletion="Antwoorden per persoon vervallen na afloop van de live-les (uiterlijk vijf uur na de start); de "
                      "aantallen gaan met de klas (`flask privacy purge`).",
         ),
         DataCategory(

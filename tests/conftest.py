@@ -8,7 +8,6 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -78,6 +77,7 @@ class Backend:
         self.url = url
         self.template = template
         self._engine: Engine | None = None
+        self._snapshots: list[str] = []
 
     def share_engine(self, app: Flask) -> None:
         """On PostgreSQL the test apps share one engine: a new connection is a new server process,
@@ -115,26 +115,36 @@ class Backend:
             # One round trip: a statement list without parameters goes as one simple query.
             conn.exec_driver_sql(_EMPTY_EVERY_TABLE)
 
-    def snapshot(self) -> dict[str, list[dict[str, Any]]]:
-        """Every row of every table (PostgreSQL): a world built once, put back per test by ``restore``."""
+    def snapshot(self, name: str) -> str:
+        """Copy every table (PostgreSQL) into schema ``<this schema>_<name>``, on the server, so
+        that ``restore`` can put a world built once back per test, exactly as it was."""
         assert self._engine is not None, "snapshot a database a test app has used"
-        with self._engine.connect() as conn:
-            return {t.name: [dict(r) for r in conn.execute(t.select()).mappings()] for t in Base.metadata.sorted_tables}
+        with self._engine.begin() as conn:
+            schema = f"{conn.exec_driver_sql('SELECT current_schema()').scalar_one()}_{name}"
+            copies = "".join(f'CREATE TABLE "{schema}"."{t}" AS TABLE "{t}"; ' for t in Base.metadata.tables)
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"; {copies}')
+        self._snapshots.append(schema)
+        return schema
 
-    def restore(self, rows: dict[str, list[dict[str, Any]]]) -> None:
+    def restore(self, schema: str) -> None:
         """Put a snapshot back into the emptied tables, with each id sequence past the ids it holds."""
         assert self._engine is not None
+        tables = Base.metadata.sorted_tables
         with self._engine.begin() as conn:
-            for table in Base.metadata.sorted_tables:
-                if rows[table.name]:
-                    conn.execute(table.insert(), rows[table.name])
-            for table in Base.metadata.sorted_tables:
-                if rows[table.name] and "id" in table.c and table.c.id.autoincrement is not False:
-                    name = f'"{table.name}"'
-                    conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}")
+            conn.exec_driver_sql(
+                "".join(f'INSERT INTO "{t.name}" SELECT * FROM "{schema}"."{t.name}"; ' for t in tables)
+                + "".join(
+                    f"SELECT setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), max(id)) FROM \"{t.name}\"; "
+                    for t in tables
+                    if "id" in t.c and t.c.id.autoincrement is not False
+                )
+            )
 
     def close(self) -> None:
         if self._engine is not None:
+            with self._engine.begin() as conn:
+                for schema in self._snapshots:
+                    conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
             self._engine.dispose()
 
 

@@ -112,11 +112,12 @@ def test_peer_feedback_and_share_link_events_are_sentences_with_links(app, auth,
     for sentence in (
         f"Dirk Docent zette peerfeedback bij {les} voor klas MV2A aan (anoniem): studenten geven elkaar feedback.",
         f"Dirk Docent zette peerfeedback bij {les} voor klas MV2A uit.",
-        f"Sanne meldde een reactie van een klasgenoot bij {les} in klas MV2A als kwetsend.",
+        f"Sanne meldde een reactie van een klasgenoot bij {les} in klas MV2A als kwetsend; "
+        "de reactie werd verborgen tot de docent zou beslissen.",
         f"Dirk Docent verborg een reactie van een klasgenoot bij {les} op het werk van Sanne in klas MV2A: "
-        "de student ziet de reactie niet meer.",
+        "de student zag de reactie niet meer.",
         f"Dirk Docent toonde een reactie van een klasgenoot bij {les} op het werk van Sanne in klas MV2A weer: "
-        "de student ziet de reactie weer.",
+        "de student zag de reactie weer.",
         f"Sanne maakte een link voor de praktijkopleider naar {version}.",
         f"De praktijkopleider opende via de link {version} van Sanne.",
         f"De praktijkopleider gaf via de link een reactie op {version} van Sanne.",

@@ -368,7 +368,7 @@ def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def world_template(
     tmp_path_factory: pytest.TempPathFactory, backend: Backend, lessons_with_media: Path
-) -> tuple[Path | dict[str, list[dict[str, Any]]], World]:
+) -> tuple[Path | str, World]:
     """The world is built once; every test still starts from a fresh copy of it: on SQLite a copy
     of the database file, on PostgreSQL its rows put back into the emptied tables."""
     folder = tmp_path_factory.mktemp("world")
@@ -379,9 +379,9 @@ def world_template(
         built = build_world(application)
         backend.release(application)
     if backend.template is None:
-        rows = backend.snapshot()
+        schema = backend.snapshot("world")
         backend.reset()
-        return rows, built
+        return schema, built
     database = folder / "course.sqlite"
     with closing(sqlite3.connect(database)) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the one file we copy
@@ -403,7 +403,7 @@ def app(
     tmp_path: Path,
     backend: Backend,
     lessons_with_media: Path,
-    world_template: tuple[Path | dict[str, list[dict[str, Any]]], World],
+    world_template: tuple[Path | str, World],
     cheap_hashing: None,
     school_sign_in: list[dict[str, Any]],
 ) -> Iterator[Flask]:
@@ -423,7 +423,7 @@ def app(
 
 
 @pytest.fixture
-def world(app: Flask, world_template: tuple[Path | dict[str, list[dict[str, Any]]], World]) -> World:
+def world(app: Flask, world_template: tuple[Path | str, World]) -> World:
     return world_template[1]
 
 

@@ -24,3 +24,16 @@ def test_an_edited_template_shows_its_new_text_in_an_app_made_after_the_edit(tmp
     page.write_text("Dag {{ name }}", encoding="utf-8")
     os.utime(page, (page.stat().st_atime, page.stat().st_mtime + 5))
     assert render() == "Dag Sanne"
+
+
+def test_environments_with_other_settings_never_take_each_others_compiled_code(tmp_path: Path):
+    shared = _CompiledTemplates()
+    (tmp_path / "page.html").write_text("{{ name }}\n", encoding="utf-8")
+
+    def render(**settings: object) -> str:
+        environment = Environment(loader=FileSystemLoader(tmp_path), bytecode_cache=shared, **settings)
+        return environment.get_template("page.html").render(name="<i>Sanne</i>")
+
+    assert render(autoescape=False) == "<i>Sanne</i>"
+    assert render(autoescape=True) == "&lt;i&gt;Sanne&lt;/i&gt;"
+    assert render(autoescape=False, keep_trailing_newline=True) == "<i>Sanne</i>\n"

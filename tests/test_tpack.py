@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from statistics import mean
 
 import pytest
@@ -212,6 +214,45 @@ def test_a_second_finish_that_read_the_scan_while_it_was_open_changes_nothing(ap
         stored = dict(db.session.execute(select(TpackAnswer.statement_id, TpackAnswer.value)).tuples().all())
         assert stored == answers
         assert db.session.scalar(select(TpackScan.completed_at)) == completed
+
+
+def test_two_finishes_at_the_same_moment_complete_once_with_the_first_clicks_answers(app, auth, teacher):
+    """The first click saves and completes in one transaction; a second click that arrives between
+    the two waits for it, then finds the scan completed and stores nothing."""
+    from course.teacher_track import scans
+
+    first, second = pattern_answers(app), pattern_answers(app, shift=2)
+    start_scan(auth)
+    tpack = instrument(app)
+    with app.app_context():
+        scan_id = db.session.scalar(select(TpackScan.id))
+    saved_first = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def first_click() -> None:
+        with app.app_context():
+            scans.save_answers(db.session.get(TpackScan, scan_id), tpack, first, commit=False)
+            saved_first.set()
+            time.sleep(0.5)  # the second click arrives now
+            scans.complete_scan(db.session.get(TpackScan, scan_id), tpack)
+            db.session.remove()
+
+    def second_click() -> None:
+        assert saved_first.wait(10)
+        with app.app_context():
+            outcome["stored"] = scans.save_answers(db.session.get(TpackScan, scan_id), tpack, second)
+            db.session.remove()
+
+    clicks = [threading.Thread(target=first_click), threading.Thread(target=second_click)]
+    for click in clicks:
+        click.start()
+    for click in clicks:
+        click.join(30)
+    assert outcome == {"stored": False}
+    with app.app_context():
+        stored = dict(db.session.execute(select(TpackAnswer.statement_id, TpackAnswer.value)).tuples().all())
+        assert stored == first
+        assert db.session.scalar(select(TpackScan.completed_at)) is not None
 
 
 def test_retake_creates_a_new_scan_and_history_shows_the_change(app, auth, client, teacher):

@@ -285,12 +285,12 @@ def _peer_sentence(event: AuditEvent, look: _Lookups) -> Sentence:
     place: Sentence = [Part(" in "), look.school_class(class_id)] if row is not None else []
     if event.action == "peer.report":
         return [look.user(event.actor_id, event.actor_name), Part(" meldde "), comment, *place,
-                Part(" als kwetsend. De reactie is verborgen tot de docent beslist.")]
+                Part(" als kwetsend; de reactie werd verborgen tot de docent zou beslissen.")]
     author: Sentence = [Part(" op het werk van "), look.user(row.author_id, "een student")] if row is not None else []
     if event.action == "peer.hide":
-        return [actor, Part(" verborg "), comment, *author, *place, Part(": de student ziet de reactie niet meer.")]
+        return [actor, Part(" verborg "), comment, *author, *place, Part(": de student zag de reactie niet meer.")]
     if event.action == "peer.show":
-        return [actor, Part(" toonde "), comment, *author, *place, Part(" weer: de student ziet de reactie weer.")]
+        return [actor, Part(" toonde "), comment, *author, *place, Part(" weer: de student zag de reactie weer.")]
     return [actor, Part(f": {describe_action(event.action)}.")]
 
 

@@ -51,21 +51,42 @@ def dutch_date(value: date | None) -> str:
     return dutch_datetime(value, with_time=False)
 
 
+def _function(value: Any) -> Any:
+    """What a setting does: a method bound to one app (Flask's autoescape choice) counts as its
+    function, so two apps made alike compare equal."""
+    return getattr(value, "__func__", value)
+
+
 class _CompiledTemplates(BytecodeCache):
     """Compiled templates, shared by every app made in this process (the test suite makes one per
     test, and compiling a page's templates cost more than rendering it). The key is the template's
-    name and file and the bucket checks the source's checksum, so an edited template compiles anew."""
+    name and file and the bucket checks the source's checksum, so an edited template compiles anew.
+    Compiled code depends on the environment's settings (autoescape, whitespace, delimiters,
+    extensions, filters folded in as constants), so only environments alike in those share it."""
 
     def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
+        self._code: dict[tuple[str, tuple[Any, ...]], bytes] = {}
+
+    @staticmethod
+    def _key(bucket: Bucket) -> tuple[str, tuple[Any, ...]]:
+        env = bucket.environment
+        settings = (
+            _function(env.autoescape), env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+            env.newline_sequence, env.block_start_string, env.block_end_string, env.variable_start_string,
+            env.variable_end_string, env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+            env.line_comment_prefix, env.optimized, _function(env.finalize), tuple(sorted(env.extensions)),
+            tuple(sorted((name, _function(f)) for name, f in env.filters.items())),
+            tuple(sorted((name, _function(t)) for name, t in env.tests.items())),
+        )
+        return bucket.key, settings
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        code = self._code.get(bucket.key)
+        code = self._code.get(self._key(bucket))
         if code is not None:
             bucket.bytecode_from_string(code)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
+        self._code[self._key(bucket)] = bucket.bytecode_to_string()
 
 
 _COMPILED_TEMPLATES = _CompiledTemplates()

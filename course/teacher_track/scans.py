@@ -95,10 +95,13 @@ def save_answers(
     instrument: Instrument,
     answers: Mapping[str, int],
     growth_goal: str | None = None,
+    commit: bool = True,
 ) -> bool:
     """Store the given answers (others stay as they were) and the growth goal; safe to repeat.
     False, storing nothing, when the scan was completed meanwhile (a second "Afronden" of a double
-    click): a completed scan may count in cohort figures and stays as it was completed."""
+    click): a completed scan may count in cohort figures and stays as it was completed. With
+    ``commit=False`` the transaction stays open for ``complete_scan``, so no other click can store
+    between the two."""
     # The conditional UPDATE comes first: on PostgreSQL it waits for a request completing this
     # scan at the same moment, then finds it completed.
     still_open = db.session.execute(
@@ -122,15 +125,20 @@ def save_answers(
         db.session.add_all(TpackAnswer(scan_id=scan.id, statement_id=sid, value=v) for sid, v in given.items())
     if growth_goal is not None:
         scan.growth_goal = growth_goal.strip()[:GROWTH_GOAL_MAX] or None
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     return True
 
 
 def complete_scan(scan: TpackScan, instrument: Instrument) -> None:
-    """Completed once: a second completion keeps the first moment (figures read it)."""
+    """Completed once: a second completion keeps the first moment (figures read it). Answers saved
+    in the same transaction are committed either way, so a missing answer loses none of them."""
     stored = answers_for([scan.id])[scan.id]
     missing = [sid for sid in instrument.statement_ids if sid not in stored]
     if missing:
+        db.session.commit()
         raise IncompleteScan(missing)
     db.session.execute(
         update(TpackScan)

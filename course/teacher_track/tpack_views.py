@@ -200,9 +200,10 @@ def scan(scan_id: int) -> str | Response:
     if retake:
         given.update({lookback_id(d.id): form[lookback_field(d.id)].data for d in instrument.domains})
     kept = {sid: value for sid, value in given.items() if value is not None}
-    if not save_answers(scan, instrument, kept, growth_goal=form.growth_goal.data or ""):
+    finishing = bool(form.finish.data)
+    if not save_answers(scan, instrument, kept, growth_goal=form.growth_goal.data or "", commit=not finishing):
         return redirect(url_for("tpack.result", scan_id=scan.id))  # completed by a click a moment ago
-    if not form.finish.data:
+    if not finishing:
         flash("Je antwoorden zijn bewaard. Je kunt later verder gaan waar je was.", "success")
         return redirect(url_for("tpack.index"))
     try:

@@ -412,7 +412,7 @@ def test_journey_3_teacher_grid_item_analysis_feedback_and_downloads(state, new_
     page.goto(base_url + "/teacher/classes/")
     page.get_by_role("link", name=made.name).click()
     page.get_by_role("link", name="Cijferlijst").click()
-    expect(row.locator("td").first).to_contain_text("Goedgekeurd")
+    expect(row.locator("td").first).to_contain_text("goedgekeurd")
 
     with page.expect_download() as xlsx_download:
         page.get_by_role("link", name="Download cijferlijst als Excel-bestand (.xlsx)").click()

@@ -106,6 +106,11 @@ def test_grid_cells_are_short_with_a_legend_and_a_failing_score_said_in_words(ap
     assert "De namen en de koppen blijven staan" in text
     region = re.search(r'<div class="table-wrap gradebook-wrap"[^>]*>', page).group(0)
     assert 'role="region"' in region and 'tabindex="0"' in region and "aria-labelledby" in region
+    # Where no header can be pointed at (a tablet), the legend names every lesson by its number.
+    key = re.search(r'<details class="lesson-key">.*?</details>', page, re.S).group(0)
+    with app.app_context():
+        lessons = list(catalog().lessons.values())
+    assert all(f"Les {lesson.number}: {lesson.title}" in text_of(key) for lesson in lessons)
 
 
 def test_gradebook_pages_say_median_in_plain_words():

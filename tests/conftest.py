@@ -84,11 +84,14 @@ class Backend:
         and it cost more than many a test. Apps made inside a test keep their own."""
         if self.template is not None:
             return
-        if self._engine is None:
-            self._engine = make_engine(self.url)
         own = app.extensions["course.core.db"]
         own.engine.dispose()
-        own.engine = self._engine
+        own.engine = self._shared()
+
+    def _shared(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+        return self._engine
 
     def release(self, app: Flask) -> None:
         """After a test: end the app's session; its engine goes unless it is the shared one."""
@@ -109,17 +112,14 @@ class Backend:
             return
         # DELETE and resetting the id sequences: on tables this small, TRUNCATE costs some 140 ms
         # a test (it makes new files for every table), DELETE a few milliseconds.
-        if self._engine is None:
-            self._engine = make_engine(self.url)
-        with self._engine.begin() as conn:
+        with self._shared().begin() as conn:
             # One round trip: a statement list without parameters goes as one simple query.
             conn.exec_driver_sql(_EMPTY_EVERY_TABLE)
 
     def snapshot(self, name: str) -> str:
         """Copy every table (PostgreSQL) into schema ``<this schema>_<name>``, on the server, so
         that ``restore`` can put a world built once back per test, exactly as it was."""
-        assert self._engine is not None, "snapshot a database a test app has used"
-        with self._engine.begin() as conn:
+        with self._shared().begin() as conn:
             schema = f"{conn.exec_driver_sql('SELECT current_schema()').scalar_one()}_{name}"
             copies = "".join(f'CREATE TABLE "{schema}"."{t}" AS TABLE "{t}"; ' for t in Base.metadata.tables)
             conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"; {copies}')
@@ -128,9 +128,8 @@ class Backend:
 
     def restore(self, schema: str) -> None:
         """Put a snapshot back into the emptied tables, with each id sequence past the ids it holds."""
-        assert self._engine is not None
         tables = Base.metadata.sorted_tables
-        with self._engine.begin() as conn:
+        with self._shared().begin() as conn:
             conn.exec_driver_sql(
                 "".join(f'INSERT INTO "{t.name}" SELECT * FROM "{schema}"."{t.name}"; ' for t in tables)
                 + "".join(

@@ -359,12 +359,6 @@ def lessons_with_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture
-def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hashing at the real cost takes most of a test here; these tests are about rights, not hashes."""
-    monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
-
-
 @pytest.fixture(scope="module")
 def world_template(
     tmp_path_factory: pytest.TempPathFactory, backend: Backend, lessons_with_media: Path
@@ -404,7 +398,6 @@ def app(
     backend: Backend,
     lessons_with_media: Path,
     world_template: tuple[Path | str, World],
-    cheap_hashing: None,
     school_sign_in: list[dict[str, Any]],
 ) -> Iterator[Flask]:
     overrides: dict[str, Any] = {"LESSONS_DIR": str(lessons_with_media), "OIDC_PROVIDERS": school_sign_in}

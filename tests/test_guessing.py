@@ -6,22 +6,15 @@ be slowed down without keeping the rest of the school, or the account's owner, o
 
 from __future__ import annotations
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from course.accounts import passwords, throttle
+from course.accounts import throttle
 
 from .conftest import csrf_token
-from .security_support import CHEAP_HASHER
 
 SCHOOL = "203.0.113.10"  # the school's one public address
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
 
 
 def browser(app: Flask, address: str = SCHOOL) -> FlaskClient:

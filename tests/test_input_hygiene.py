@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from course.accounts import passwords
 from course.core.extensions import db
 from course.core.text import clean_text, name_problem, spreadsheet_cell
 from course.core.url_ids import MAX_ID, digits_up_to
@@ -23,7 +22,7 @@ from course.models import Cohort, QuizAttempt, SchoolClass, User
 
 from .conftest import csrf_token
 from .quiz_support import form_data, right_answers
-from .security_support import CHEAP_HASHER, NEW_PASSWORD, World, build_world, log_in
+from .security_support import NEW_PASSWORD, World, build_world, log_in
 
 BAD_NAMES = {
     "control": "Sanne\x01",
@@ -36,8 +35,7 @@ BAD_NAMES = {
 
 
 @pytest.fixture
-def world(app: Flask, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
+def world(app: Flask) -> World:
     return build_world(app)
 
 

@@ -11,7 +11,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
 from course import create_app
-from course.accounts import passwords
 from course.content.statements import load_statements
 from course.core.content_store import catalog
 from course.core.extensions import db
@@ -19,12 +18,11 @@ from course.live import sessions
 from course.models import LiveAnswer, LiveSession, LiveTotal
 
 from .conftest import csrf_token, sqlite_only
-from .security_support import CHEAP_HASHER, USERS, World, build_world, log_in
+from .security_support import USERS, World, build_world, log_in
 
 
 @pytest.fixture
-def world(app: Flask, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
+def world(app: Flask) -> World:
     return build_world(app)
 
 

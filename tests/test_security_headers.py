@@ -21,12 +21,11 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from werkzeug.wrappers import Response
 
-from course.accounts import passwords
 from course.core.extensions import db
 from course.models import LoginFailure
 
 from .conftest import Backend, csrf_token, make_test_app
-from .security_support import CHEAP_HASHER, PASSWORD, USERS, World, build_world, inline_code, log_in, other_hosts
+from .security_support import PASSWORD, USERS, World, build_world, inline_code, log_in, other_hosts
 
 # Links a person may follow (never loaded by the page): the licence the credits must cite.
 ALLOWED_LINKS = {"pages.credits": {"creativecommons.org"}}
@@ -105,8 +104,7 @@ PAGES = [
 
 
 @pytest.fixture
-def world(app: Flask, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
+def world(app: Flask) -> World:
     return build_world(app)
 
 

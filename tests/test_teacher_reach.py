@@ -15,21 +15,19 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, text
 
-from course.accounts import passwords
 from course.core.db import make_engine
 from course.core.extensions import db
 from course.core.migrate import upgrade
 from course.models import AuditEvent, ClassMove, Enrolment, QuizAttempt, User
 
 from .conftest import csrf_token
-from .security_support import CHEAP_HASHER, NEW_PASSWORD, USERS, World, build_world, log_in
+from .security_support import NEW_PASSWORD, USERS, World, build_world, log_in
 
 STUDENT_NAME = "Sanne"
 
 
 @pytest.fixture
-def world(app: Flask, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
+def world(app: Flask) -> World:
     return build_world(app)
 
 

@@ -18,13 +18,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from course.accounts import passwords
 from course.core.extensions import db
 from course.core.text import clean_text, name_problem
 from course.models import Cohort, CoTeacherInvitation, SchoolClass, Submission, User
 
 from .conftest import csrf_token
-from .security_support import CHEAP_HASHER, NEW_PASSWORD, World, build_world, executable_markup, log_in
+from .security_support import NEW_PASSWORD, World, build_world, executable_markup, log_in
 
 # At most 80 characters each: they must also fit a name field.
 CORPUS = [
@@ -74,8 +73,7 @@ def shown(page: str, text: str) -> bool:
 
 
 @pytest.fixture
-def world(app: Flask, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
+def world(app: Flask) -> World:
     return build_world(app)
 
 

@@ -31,6 +31,15 @@ ASSIGNMENT_LABELS = {
     DRAFT: "Concept",
     None: "Nog niet gemaakt",
 }
+# The grid's cell: one short word per state keeps a column narrow (the legend explains them); a screen
+# reader hears the whole state, which holds the short word (label in name).
+ASSIGNMENT_WORDS = {APPROVED: "goed", NEEDS_WORK: "beter", HANDED_IN: "wacht", DRAFT: "bezig"}
+ASSIGNMENT_SPOKEN = {
+    APPROVED: "goed, goedgekeurd",
+    NEEDS_WORK: "Moet beter",
+    HANDED_IN: "Ingeleverd, wacht op jouw feedback",
+    DRAFT: "Concept, de student is nog bezig",
+}
 SORTS = ("name", "progress", "score")
 Sort = Literal["name", "progress", "score"]
 BEHIND_MARGIN = 2  # lessons behind the class median before a student counts as behind
@@ -91,6 +100,14 @@ class LessonCell:
     @property
     def assignment_label(self) -> str:
         return ASSIGNMENT_LABELS[self.assignment]
+
+    @property
+    def assignment_word(self) -> str:
+        return ASSIGNMENT_WORDS[self.assignment] if self.assignment else ""
+
+    @property
+    def assignment_spoken(self) -> str:
+        return ASSIGNMENT_SPOKEN[self.assignment] if self.assignment else ""
 
 
 @dataclass
